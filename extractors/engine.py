@@ -1,0 +1,431 @@
+"""The extractor: a Document in, its Facts out. A pure function of the text, the metadata and the rules.
+
+>>> [(f.kind, f.value, f.unit, f.qualifier) for f in extract_text("Trade reached nearly $44 billion.")]
+[('money', 44000000000.0, 'USD', 'approx')]
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import regex
+
+from extractors.errors import BudgetExceeded
+from extractors.fx import usd_rate
+from extractors.model import Document, Fact
+from extractors.numbers import parse_number, scale_of
+from extractors.periods import Period, find_periods
+from extractors.rules import Pattern, Rules, default_rules
+from extractors.sentences import split_sentences
+
+# Full-width forms and look-alike signs are matched as their ASCII twins. The mapping keeps
+# every character in place (one to one), so offsets found in the matching copy hold in the original.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x2212: ord("-"), 0x2010: ord("-"), 0x2011: ord("-"), 0xFE69: ord("$"), 0xFF04: ord("$")})
+
+PLAUSIBLE_USD = 1e14        # more than world GDP: a misreading
+PLAUSIBLE_COUNT = 1e8
+PLAUSIBLE_PERCENT = 1000.0
+DEFENCE_METRICS = frozenset({"order", "delivery", "production", "deal_value", "arms_import_share"})
+_CLAUSE_BREAK = regex.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\s+(?:with|to)\b|\bagainst\b|\bfrom\b",
+                              regex.IGNORECASE)
+_PAIRED = regex.compile(r"\s*[(\[,]\s*(?:or\s+|about\s+|around\s+|roughly\s+|approximately\s+|nearly\s+)?\Z")
+_YEARLIKE = regex.compile(r"(?:19|20)[0-9]{2}")
+_VIEWPOINT_AFTER = regex.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,2}?(?:export|import|shipment|sales?\b|purchase)",
+                                 regex.IGNORECASE)
+_VIEWPOINT_BEFORE = regex.compile(r"(?:exports|shipments|sales)\s+(?:from|by)\s+(?:the\s+)?\Z", regex.IGNORECASE)
+
+
+@dataclass
+class _Sentence:
+    """What a sentence's facts share, computed at most once."""
+
+    start: int
+    end: int
+    countries: list[tuple[int, int, str]]
+    periods: list[Period] | None = None
+    keywords: list[tuple[int, int, str, int]] | None = None
+
+
+def extract_text(text: str, published: str | None = None, title: str | None = None,
+                 rules: Rules | None = None) -> list[Fact]:
+    """Facts in a piece of text (as pasted); `published` (YYYY-MM-DD) anchors relative periods."""
+    from extractors.reading import dateline_date
+
+    doc = Document(text=text, title=title, published=published or dateline_date(text[:800]))
+    return extract(doc, rules=rules)
+
+
+def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) -> list[Fact]:
+    """Every figure in the document's body, in text order. Sets `doc.pair`.
+
+    Raises BudgetExceeded when the document takes longer than `budget_s` seconds (a hostile pattern
+    or input), so that a batch can report it and carry on.
+    """
+    rules = rules or default_rules()
+    deadline = time.monotonic() + budget_s
+    text = doc.text.translate(_WIDTH)
+    published = _date(doc.published)
+    mentions = [(m.start(), m.end(), rules.alias_to_country[_strip_possessive(m.group(0))])
+                for m in rules.country_regex.finditer(text, doc.body_start)]
+    doc.pair = _document_pair(doc, mentions, rules)
+    facts: list[Fact] = []
+    figure = 0
+    mention_index = 0
+    for s, e in split_sentences(text, doc.body_start):
+        if time.monotonic() > deadline:
+            raise BudgetExceeded(f"{doc.path}: extraction took longer than {budget_s:g} s")
+        if not rules.prefilter.search(text, s, e):
+            continue
+        while mention_index < len(mentions) and mentions[mention_index][0] < s:
+            mention_index += 1
+        j = mention_index
+        in_sentence = []
+        while j < len(mentions) and mentions[j][1] <= e:
+            in_sentence.append(mentions[j])
+            j += 1
+        sentence = _Sentence(s, e, in_sentence)
+        chosen = _matches(text, s, e, rules, deadline, doc.path, budget_s)
+        previous: Fact | None = None
+        for pattern, match in chosen:
+            fact = _build(doc, text, sentence, pattern, match, rules, published)
+            if fact is None:
+                continue
+            if previous is not None and fact.kind == previous.kind == "money" and \
+                    fact.unit != previous.unit and _PAIRED.match(text[previous.end:fact.start]):
+                fact.figure = previous.figure
+            else:
+                figure += 1
+                fact.figure = figure
+            facts.append(fact)
+            previous = fact
+    return facts
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _strip_possessive(alias: str) -> str:
+    return alias[:-2] if alias.endswith(("'s", "’s")) else alias
+
+
+def _document_pair(doc: Document, mentions: list[tuple[int, int, str]], rules: Rules) -> list[str]:
+    """The two countries a story is about: most named in title and body (title counts triple)."""
+    counts: Counter[str] = Counter(c for _, _, c in mentions)
+    if doc.title:
+        for m in rules.country_regex.finditer(doc.title):
+            counts[rules.alias_to_country[_strip_possessive(m.group(0))]] += 3
+    top = [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2]]
+    return _home_first(top, rules)
+
+
+def _home_first(countries: list[str], rules: Rules) -> list[str]:
+    rank = {c: i for i, c in enumerate(rules.home)}
+    return sorted(countries, key=lambda c: rank.get(c, len(rank)))
+
+
+def _matches(text: str, s: int, e: int, rules: Rules, deadline: float, path: str,
+             budget_s: float) -> list[tuple[Pattern, regex.Match]]:
+    """All rule matches in a sentence, then the best non-overlapping set (longer, then higher priority)."""
+    found: list[tuple[Pattern, regex.Match]] = []
+    for pattern in rules.patterns:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise BudgetExceeded(f"{path}: extraction took longer than {budget_s:g} s")
+        try:
+            found.extend((pattern, m) for m in pattern.compiled.finditer(text, s, e, timeout=remaining))
+        except TimeoutError as exc:
+            raise BudgetExceeded(f"{path}: rule '{pattern.id}' took longer than {budget_s:g} s") from exc
+    found.sort(key=lambda pm: (-(pm[1].end() - pm[1].start()), -pm[0].priority, pm[1].start()))
+    chosen: list[tuple[Pattern, regex.Match]] = []
+    for pattern, m in found:
+        if m.end() == m.start():
+            continue
+        if all(m.end() <= c.start() or m.start() >= c.end() for _, c in chosen):
+            chosen.append((pattern, m))
+    chosen.sort(key=lambda pm: pm[1].start())
+    return chosen
+
+
+# --------------------------------------------------------------------------- building one fact
+
+def _build(doc: Document, text: str, sentence: _Sentence, pattern: Pattern, m: regex.Match,
+           rules: Rules, published: date | None) -> Fact | None:
+    kind = pattern.kind
+    groups = m.groupdict()
+    start, end = m.start(), m.end()
+    low = high = None
+    if kind == "percent" and groups.get("frac"):
+        value: Decimal | None = Decimal(repr(rules.fractions[" ".join(groups["frac"].lower().split())]))
+        end = m.start("frac") + len(groups["frac"])
+    else:
+        number = parse_number(groups.get("num") or "", rules)
+        if number is None:
+            return None
+        scale = groups.get("scale")
+        scale2 = groups.get("scale2")
+        value = number * scale_of(scale or scale2, rules)
+        if groups.get("num2"):
+            high_number = parse_number(groups["num2"], rules)
+            if high_number is None:
+                return None
+            low, high = value, high_number * scale_of(scale2 or scale, rules)
+            if high < low:
+                return None
+            value = None
+        if groups.get("sign") and value is not None:
+            value = -value
+    unit = "unit"
+    item = None
+    if kind == "money":
+        unit = _currency(groups, rules)
+        if unit is None:
+            return None
+    elif kind == "percent":
+        unit = "percent"
+    elif kind == "physical":
+        unit_string, factor = rules.units[" ".join(groups["unit"].lower().split())]
+        unit = unit_string
+        value, low, high = (None if v is None else v * Decimal(repr(factor)) for v in (value, low, high))
+    elif kind == "count":
+        raw = groups.get("num") or ""
+        if _YEARLIKE.fullmatch(raw) or (value is not None and (value <= 0 or value != value.to_integral_value())):
+            return None
+        if groups.get("desig"):
+            item = rules.designations[" ".join(groups["desig"].lower().split())]
+        else:
+            item = rules.nouns[" ".join(groups["item"].lower().split())]
+    qualifier = "range" if low is not None else "exact"
+    if low is None:
+        hedge = rules.hedge_regex.search(text, max(sentence.start, start - 40), start)
+        if hedge:
+            qualifier = rules.hedges[" ".join(hedge.group("hedge").lower().split())]
+            start = hedge.start()
+    fact = Fact(
+        sentence=doc.text[sentence.start:sentence.end], start=start, end=end, surface=doc.text[start:end],
+        kind=kind, unit=unit, rule=pattern.id, value=_finite(value), value_low=_finite(low),
+        value_high=_finite(high), qualifier=qualifier, item=item, path=doc.path, doc_id=doc.doc_id,
+        published=doc.published, title=doc.title, source=doc.source, url=doc.url,
+    )
+    if kind == "count":
+        fact.status = _status(text, sentence, m, rules)
+    period = _nearest_period(text, sentence, fact, published)
+    fact.metric = _metric(text, sentence, fact, rules, period)
+    if period is not None:
+        fact.period_start = period.start.isoformat() if not period.is_target else (
+            doc.published or period.start.isoformat())
+        fact.period_end = period.end.isoformat()
+        fact.period_label = period.label
+        if fact.metric == "target" and not period.is_target:
+            fact.period_start = doc.published or fact.period_start
+    fact.parties = _parties(text, sentence, doc.pair, rules)
+    if kind == "count" or fact.metric in DEFENCE_METRICS:
+        fact.supplier, fact.recipient = _direction(text, sentence, fact, rules)
+    if kind == "money":
+        _to_usd(fact, published)
+    fact.plausible = _plausible(fact, (value, low, high))
+    return fact
+
+
+def _finite(value: Decimal | None) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _currency(groups: dict, rules: Rules) -> str | None:
+    if groups.get("cur"):
+        symbol = groups["cur"]
+        return rules.currency_symbols.get(symbol.lower()) or rules.currency_symbols.get(" ".join(symbol.split()).lower())
+    word = " ".join((groups.get("curword") or "").split())
+    return rules.currency_words.get(word.lower()) or (word if word in rules.currency_symbols.values() else None)
+
+
+def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
+    if a_end <= b_start:
+        return b_start - a_end
+    if b_end <= a_start:
+        return a_start - b_end
+    return 0
+
+
+def _weighted(text: str, fact: Fact, ks: int, ke: int) -> float:
+    """Distance from a figure to a word, doubled across a clause break ("; while", "but", "from")."""
+    d = _distance(fact.start, fact.end, ks, ke)
+    lo, hi = (ke, fact.start) if ke <= fact.start else (fact.end, ks)
+    if hi > lo and _CLAUSE_BREAK.search(text, lo, hi):
+        d = d * 2 + 40
+    return d
+
+
+def _nearest_period(text: str, sentence: _Sentence, fact: Fact, published: date | None) -> Period | None:
+    if sentence.periods is None:
+        sentence.periods = find_periods(text, published, sentence.start, sentence.end)
+    candidates = [p for p in sentence.periods
+                  if p.end_offset <= fact.start or p.start_offset >= fact.end]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda p: _weighted(text, fact, p.start_offset, p.end_offset))
+
+
+def _metric(text: str, sentence: _Sentence, fact: Fact, rules: Rules, period: Period | None) -> str:
+    if sentence.keywords is None:
+        sentence.keywords = []
+        for rank, (name, pattern) in enumerate(rules.metric_regexes):
+            for k in pattern.finditer(text, sentence.start, sentence.end):
+                sentence.keywords.append((k.start(), k.end(), name, rank))
+    if period is not None and period.is_target and period.start_offset >= fact.end:
+        return "target"
+    if fact.kind == "count" and fact.status:
+        return rules.statuses[fact.status]["metric"]
+    best: tuple[float, int, str] | None = None
+    for ks, ke, name, rank in sentence.keywords:
+        if fact.kind not in rules.metrics[name]["kinds"]:
+            continue
+        if ks >= fact.start and ke <= fact.end and fact.kind != "count":
+            continue
+        key = (_weighted(text, fact, ks, ke), rank, name)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else "other"
+
+
+def _status(text: str, sentence: _Sentence, m: regex.Match, rules: Rules) -> str | None:
+    """The nearest status cue: inside the count ("two remaining units") first, then around it."""
+    for name, pattern in rules.status_before:
+        if name == "remaining" and pattern.search(text, m.start(), m.end()):
+            return name
+    best: tuple[int, str] | None = None
+    window_start = max(sentence.start, m.start() - 80)
+    window_end = min(sentence.end, m.end() + 80)
+    for name, pattern in rules.status_before:
+        for cue in pattern.finditer(text, window_start, m.start()):
+            d = m.start() - cue.end()
+            if best is None or d < best[0]:
+                best = (d, name)
+    for name, pattern in rules.status_after:
+        for cue in pattern.finditer(text, m.end(), window_end):
+            d = cue.start() - m.end()
+            if best is None or d < best[0]:
+                best = (d, name)
+    return best[1] if best else None
+
+
+def _parties(text: str, sentence: _Sentence, pair: list[str], rules: Rules) -> list[str]:
+    """Canonical countries a figure is about, the viewpoint country first."""
+    named: list[str] = []
+    for _, _, country in sentence.countries:
+        if country not in named:
+            named.append(country)
+    if len(named) >= 2:
+        parties = pair if all(p in named for p in pair) and len(pair) == 2 else _home_first(named[:2], rules)
+    elif len(named) == 1:
+        only = named[0]
+        if only in pair:
+            parties = pair
+        else:
+            home = [h for h in rules.home if h != only and (h in pair or not pair)]
+            parties = _home_first([only] + home[:1], rules)
+    else:
+        parties = list(pair)
+    return _viewpoint_first(text, sentence, parties)
+
+
+def _viewpoint_first(text: str, sentence: _Sentence, parties: list[str]) -> list[str]:
+    for s, e, country in sentence.countries:
+        if country in parties and (_VIEWPOINT_AFTER.match(text[e:e + 40]) or
+                                   _VIEWPOINT_BEFORE.search(text[max(sentence.start, s - 30):s])):
+            return [country] + [p for p in parties if p != country]
+    return list(parties)
+
+
+def _direction_regex(rules: Rules) -> dict[str, regex.Pattern]:
+    cached = getattr(rules, "_direction_compiled", None)
+    if cached is None:
+        from extractors.rules import _stem_regex
+
+        d = rules.direction
+        flags = regex.IGNORECASE
+        cached = {
+            "supplier_after": regex.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,3}?" + _stem_regex(d["supplier_after"]), flags),
+            "recipient_after": regex.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,3}?" + _stem_regex(d["recipient_after"]),
+                                             flags),
+            "supplier_before": regex.compile(_stem_regex(d["supplier_before"]) + r"\s+(?:the\s+)?\Z", flags),
+            "recipient_before": regex.compile(_stem_regex(d["recipient_before"]) + r"\s+(?:the\s+)?\Z", flags),
+        }
+        rules._direction_compiled = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _direction(text: str, sentence: _Sentence, fact: Fact, rules: Rules) -> tuple[str | None, str | None]:
+    """Who supplies whom: cues around country names, else the item's usual origin."""
+    cues = _direction_regex(rules)
+    supplier = recipient = None
+    by_distance = sorted(sentence.countries, key=lambda c: _distance(fact.start, fact.end, c[0], c[1]))
+    for s, e, country in by_distance:
+        after = text[e:min(sentence.end, e + 60)]
+        before = text[max(sentence.start, s - 25):s]
+        if supplier is None and (cues["supplier_after"].match(after) or cues["supplier_before"].search(before)):
+            supplier = country
+        elif recipient is None and (cues["recipient_after"].match(after) or cues["recipient_before"].search(before)):
+            recipient = country
+    if supplier == recipient:
+        recipient = None
+    if supplier is None and fact.item:
+        origin = rules.designation_origin.get(fact.item)
+        if origin and origin != recipient:
+            supplier = origin
+    others = [p for p in fact.parties if p not in (supplier, recipient)]
+    if supplier is None and recipient is not None and others:
+        supplier = others[0]
+    elif recipient is None and supplier is not None and others:
+        recipient = others[0]
+    return supplier, recipient
+
+
+def _to_usd(fact: Fact, published: date | None) -> None:
+    """value_usd at the rate for the middle of the figure's period (never after publication)."""
+    day: date | None = None
+    if fact.period_start and fact.period_end and fact.metric != "target":
+        start, end = date.fromisoformat(fact.period_start), date.fromisoformat(fact.period_end)
+        day = start + (end - start) / 2
+        if published and day > published:
+            day = published
+    day = day or published or date.today()
+    rate = usd_rate(fact.unit, day)
+    if rate is None:
+        return
+    fact.fx_rate, fact.fx_date = rate
+    amount = fact.value if fact.value is not None else (
+        (fact.value_low + fact.value_high) / 2 if fact.value_low is not None and fact.value_high is not None else None)
+    if amount is not None:
+        usd = amount * fact.fx_rate
+        fact.value_usd = usd if math.isfinite(usd) else None
+
+
+def _plausible(fact: Fact, raw: tuple[Decimal | None, Decimal | None, Decimal | None]) -> bool:
+    numbers = [v for v in raw if v is not None]
+    if any(not math.isfinite(float(v)) for v in numbers):
+        return False
+    biggest = max((abs(float(v)) for v in numbers), default=0.0)
+    if fact.kind == "money":
+        if fact.value_usd is not None:
+            return abs(fact.value_usd) < PLAUSIBLE_USD
+        return biggest < PLAUSIBLE_USD * 1000  # no rate: allow for weak currencies
+    if fact.kind == "count":
+        return biggest < PLAUSIBLE_COUNT
+    if fact.kind == "percent":
+        return biggest <= PLAUSIBLE_PERCENT
+    return biggest < 1e15

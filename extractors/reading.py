@@ -1,0 +1,204 @@
+"""Bytes or a file in, a `Document` out: decoding, front matter, HTML main text, dateline date.
+
+Bad input is refused with an `InputError` that names the file and says why; nothing is decoded
+with `errors="ignore"`.
+"""
+
+from __future__ import annotations
+
+import codecs
+from datetime import date
+from pathlib import Path
+
+import regex
+import yaml
+
+from extractors.errors import InputError
+from extractors.model import Document
+
+MAX_BYTES = 5 * 1024 * 1024  # documented limit: 5 MB of text per document
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_MAGIC = (
+    (b"%PDF", "a PDF file"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a ZIP archive (e.g. .docx/.xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"), (b"\x1f\x8b", "a gzip archive"),
+    (b"SQLite format 3", "an SQLite database"), (b"\x7fELF", "a program"),
+)
+_FRONT_MATTER = regex.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", regex.DOTALL)
+_HTML_SNIFF = regex.compile(r"\A\s*(?:<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>])", regex.IGNORECASE)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)[a-z]*,?\s+)?"
+_DATELINE = regex.compile(
+    rf"\b(?:{_WEEKDAY}(?P<dmy>\d{{1,2}}\s+{_MONTH},?\s+(?:19|20)\d\d)"
+    rf"|{_WEEKDAY}(?P<mdy>{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)"
+    r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d))\b"
+)
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode bytes as text, honouring BOMs, falling back to Windows-1252; refuse binaries."""
+    if not data.strip():
+        raise InputError(name, "empty document")
+    if len(data) > MAX_BYTES:
+        raise InputError(name, f"too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB)")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(name, f"not valid {encoding} despite its byte-order mark ({exc.reason})") from exc
+            return _checked(text.lstrip("\ufeff"), name), encoding.replace("-sig", "")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(name, f"not a text document ({what})")
+    if b"\x00" in data[:8192]:
+        raise InputError(name, "not a text document (contains NUL bytes)")
+    try:
+        return _checked(data.decode("utf-8"), name), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _checked(data.decode("cp1252"), name), "cp1252"
+    except UnicodeDecodeError:
+        return _checked(data.decode("latin-1"), name), "latin-1"
+
+
+def _checked(text: str, name: str) -> str:
+    if not text.strip():
+        raise InputError(name, "empty document")
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
+    if controls > 8:
+        raise InputError(name, "not a text document (control characters)")
+    return text
+
+
+def read_bytes(data: bytes, name: str, published: str | None = None) -> Document:
+    """A document from raw bytes (an upload, stdin); `name` is only used in messages and `path`."""
+    text, encoding = decode(data, name)
+    if name.lower().endswith((".html", ".htm")) or _HTML_SNIFF.match(text):
+        doc = _from_html(text, name, encoding)
+    else:
+        doc = _from_text(text, name, encoding)
+    if published:
+        doc.published = _iso(published, name)
+    if not doc.text[doc.body_start:].strip():
+        raise InputError(name, "empty document (no text after the front matter)")
+    return doc
+
+
+def read_document(path: str | Path, published: str | None = None) -> Document:
+    """A document from a file on disk; `-` reads standard input."""
+    name = str(path)
+    if name == "-":
+        import sys
+
+        return read_bytes(sys.stdin.buffer.read(), "-", published)
+    p = Path(path)
+    if not p.exists():
+        raise InputError(name, "no such file")
+    if p.is_dir():
+        raise InputError(name, "is a folder (use `ingest` for folders)")
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(name, f"too large ({size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB)")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+    return read_bytes(data, name, published)
+
+
+def _iso(value: object, name: str) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value).strip()[:10]).isoformat()
+    except ValueError as exc:
+        raise InputError(name, f"published date '{value}' is not YYYY-MM-DD") from exc
+
+
+def _from_text(text: str, name: str, encoding: str) -> Document:
+    meta: dict = {}
+    body_start = 0
+    m = _FRONT_MATTER.match(text)
+    if m:
+        try:
+            loaded = yaml.safe_load(m.group("yaml"))
+        except yaml.YAMLError:
+            loaded = None
+        if isinstance(loaded, dict):
+            meta = loaded
+            body_start = m.end()
+    title = _clean(meta.get("title")) or _first_line(text, body_start)
+    published = _iso(meta["published"], name) if meta.get("published") else None
+    if published is None and meta.get("date"):
+        published = _iso(meta["date"], name)
+    if published is None:
+        published = dateline_date(text[body_start: body_start + 800])
+    return Document(
+        text=text, path=name, title=title, published=published,
+        source=_clean(meta.get("source") or meta.get("outlet")), url=_clean(meta.get("url")),
+        encoding=encoding, body_start=body_start,
+    )
+
+
+def _from_html(html: str, name: str, encoding: str) -> Document:
+    import trafilatura
+
+    result = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=False, with_metadata=True, favor_precision=False,
+    )
+    text = (result.text if result is not None else None) or trafilatura.html2txt(html) or ""
+    if not text.strip():
+        raise InputError(name, "no article text found in the HTML")
+    published = None
+    if result is not None and result.date:
+        try:
+            published = _iso(result.date, name)
+        except InputError:
+            published = None
+    if published is None:
+        published = dateline_date(text[:800])
+    title = _clean(result.title if result is not None else None) or _first_line(text, 0)
+    source = _clean(result.sitename if result is not None else None)
+    url = _clean(result.url if result is not None else None)
+    return Document(text=text, path=name, title=title, published=published, source=source, url=url,
+                    encoding=encoding)
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _first_line(text: str, start: int) -> str | None:
+    for line in text[start:].splitlines():
+        if line.strip():
+            return line.strip().lstrip("#").strip()[:200] or None
+    return None
+
+
+def dateline_date(head: str) -> str | None:
+    """The first full date written near the top of an article, in common outlet styles.
+
+    >>> dateline_date("13 Nov, 2023 13:53 / Updated 1 year ago")
+    '2023-11-13'
+    """
+    import dateparser
+
+    for m in _DATELINE.finditer(head):
+        candidate = m.group(0)
+        order = "DMY" if m.group("dmy") else ("MDY" if m.group("mdy") else "YMD")
+        parsed = dateparser.parse(candidate, languages=["en"],
+                                  settings={"DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first",
+                                            "REQUIRE_PARTS": ["day", "month", "year"]})
+        if parsed is not None:
+            return parsed.date().isoformat()
+    return None

@@ -1,0 +1,524 @@
+"""Load, validate and compile the YAML rules and vocabularies, once, into a `Rules` object.
+
+Every problem is reported as one `RulesError` naming the file, the line and the rule:
+
+>>> load_rules().patterns[0].id
+'money.range_between'
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sre_parse
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from extractors.errors import RulesError
+
+RULES_DIR = Path(__file__).with_name("rules")
+KINDS = ("money", "count", "percent", "physical")
+QUALIFIERS = ("approx", "at_least", "at_most")
+STATUSES = ("ordered", "delivered", "remaining", "under_construction", "planned", "in_service")
+RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+FLAGS = regex.IGNORECASE | regex.VERSION0
+
+
+# --------------------------------------------------------------------------- YAML with line numbers
+
+class _LineDict(dict):
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe loader whose mappings remember the line they start on (for error messages)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    mapping = _LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(f"{path.name}: cannot read: {exc}") from exc
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RulesError(f"{path.name}: {where}broken YAML: {problem}") from exc
+
+
+def _fail(path: Path, node: Any, message: str, rule: str | None = None) -> RulesError:
+    line = getattr(node, "line", 0)
+    where = f"line {line}: " if line else ""
+    who = f"rule '{rule}': " if rule else ""
+    return RulesError(f"{path.name}: {where}{who}{message}")
+
+
+def _expect_keys(path: Path, node: Any, allowed: set[str], required: set[str], rule: str | None = None) -> None:
+    if not isinstance(node, dict):
+        raise _fail(path, node, f"expected a mapping, got {type(node).__name__}", rule)
+    unknown = sorted(set(node) - allowed)
+    if unknown:
+        raise _fail(path, node, f"unknown key '{unknown[0]}' (allowed: {', '.join(sorted(allowed))})", rule)
+    missing = sorted(required - set(node))
+    if missing:
+        raise _fail(path, node, f"missing key '{missing[0]}'", rule)
+
+
+def _string_list(path: Path, node: Any, value: Any, what: str, rule: str | None = None) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise _fail(path, node, f"{what} must be a list of strings", rule)
+    return [str(v) for v in value]
+
+
+# --------------------------------------------------------------------------- regex safety
+
+def _has_nested_unbounded(parsed: sre_parse.SubPattern, inside_repeat: bool = False) -> bool:
+    """True when an unbounded repeat contains another unbounded repeat or an ambiguous alternation.
+
+    Those are the shapes that make backtracking exponential: `(a+)+`, `(a|aa)+`.
+    """
+    for op, arg in parsed:
+        if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
+            low, high, body = arg
+            unbounded = high == sre_parse.MAXREPEAT
+            if unbounded and inside_repeat:
+                return True
+            if unbounded and _ambiguous_branch(body):
+                return True
+            if _has_nested_unbounded(body, inside_repeat or unbounded):
+                return True
+        elif op == sre_parse.SUBPATTERN:
+            if _has_nested_unbounded(arg[-1], inside_repeat):
+                return True
+        elif op == sre_parse.BRANCH:
+            if any(_has_nested_unbounded(b, inside_repeat) for b in arg[1]):
+                return True
+    return False
+
+
+def _ambiguous_branch(body: sre_parse.SubPattern) -> bool:
+    """An alternation directly under a repeat where one literal branch is a prefix of another."""
+    for op, arg in body:
+        if op == sre_parse.SUBPATTERN:
+            return _ambiguous_branch(arg[-1])
+        if op == sre_parse.BRANCH:
+            literals = []
+            for branch in arg[1]:
+                if all(o == sre_parse.LITERAL for o, _ in branch):
+                    literals.append("".join(chr(a) for _, a in branch))
+            for a in literals:
+                for b in literals:
+                    if a != b and b.startswith(a):
+                        return True
+    return False
+
+
+def check_pattern_safety(source: str) -> str | None:
+    """Return a reason when a pattern could backtrack catastrophically, else None."""
+    try:
+        parsed = sre_parse.parse(source, re.IGNORECASE)
+    except re.error:
+        return None  # the regex module may accept what sre does not; compilation reports real errors
+    except RecursionError:
+        return "pattern nests too deeply"
+    if _has_nested_unbounded(parsed):
+        return "nested unbounded quantifiers (catastrophic backtracking); bound the inner repeat"
+    return None
+
+
+# --------------------------------------------------------------------------- compiled rules
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    kind: str
+    priority: int
+    source: str
+    compiled: Any
+    examples_match: tuple[str, ...] = ()
+    examples_no_match: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass
+class Rules:
+    """Everything the engine needs, compiled once."""
+
+    patterns: list[Pattern]
+    currency_symbols: dict[str, str]        # lower-cased surface -> ISO code
+    currency_words: dict[str, str]
+    scales: dict[str, float]                # lower-cased surface -> factor
+    number_units: dict[str, int]
+    number_tens: dict[str, int]
+    number_multipliers: dict[str, int]
+    fractions: dict[str, float]
+    hedges: dict[str, str]                  # phrase -> qualifier
+    hedge_regex: Any
+    countries: dict[str, dict[str, Any]]    # canonical -> {iso3, aliases}
+    country_regex: Any
+    alias_to_country: dict[str, str]
+    home: list[str]
+    metrics: dict[str, dict[str, Any]]
+    metric_regexes: list[tuple[str, Any]]   # in priority order
+    target_regex: Any
+    statuses: dict[str, dict[str, Any]]
+    status_before: list[tuple[str, Any]]
+    status_after: list[tuple[str, Any]]
+    nouns: dict[str, str]                   # lower surface -> canonical noun
+    designations: dict[str, str]            # lower surface -> canonical designation
+    designation_origin: dict[str, str]
+    designation_noun: dict[str, str]
+    units: dict[str, tuple[str, float]]     # lower surface -> (pint unit string, factor)
+    direction: dict[str, Any]
+    prefilter: Any
+    source_dir: Path = field(default=RULES_DIR)
+
+
+def _alternation(surfaces: list[str], word_edges: bool = False) -> str:
+    """A regex alternation, longest first so that "lakh crore" wins over "lakh"."""
+    parts = sorted({s for s in surfaces if s}, key=lambda s: (-len(s), s))
+    escaped = [regex.escape(s).replace(r"\ ", r"\s+") for s in parts]
+    body = "|".join(escaped)
+    if word_edges:
+        return rf"(?<![\w-])(?:{body})(?![\w])"
+    return f"(?:{body})"
+
+
+def _stem_regex(words: list[str]) -> str:
+    parts = []
+    for w in sorted(words, key=lambda s: -len(s)):
+        if w.endswith("*"):
+            parts.append(regex.escape(w[:-1]).replace(r"\ ", r"\s+") + r"\w*")
+        else:
+            parts.append(regex.escape(w).replace(r"\ ", r"\s+"))
+    return r"\b(?:" + "|".join(parts) + r")\b"
+
+
+def _load_vocabulary(path: Path) -> dict[str, Any]:
+    data = _read_yaml(path)
+    _expect_keys(path, data, {"currencies", "scales", "number_words", "fractions", "hedges"},
+                 {"currencies", "scales", "number_words", "hedges"})
+    out: dict[str, Any] = {"symbols": {}, "words": {}, "scales": {}, "scale_attached": {}}
+    for code, spec in data["currencies"].items():
+        if not re.fullmatch(r"[A-Z]{3}", str(code)):
+            raise _fail(path, data["currencies"], f"currency code '{code}' is not ISO 4217 (three capitals)")
+        _expect_keys(path, spec, {"symbols", "words"}, {"symbols"}, rule=f"currency {code}")
+        for s in _string_list(path, spec, spec["symbols"], "symbols", f"currency {code}"):
+            out["symbols"][s] = code
+        for w in _string_list(path, spec, spec.get("words", []), "words", f"currency {code}"):
+            out["words"][w.lower()] = code
+    from extractors.units import scale_factor  # pint evaluates factors
+
+    for name, spec in data["scales"].items():
+        _expect_keys(path, spec, {"factor", "surfaces", "attached"}, {"factor", "surfaces"}, rule=f"scale {name}")
+        try:
+            factor = scale_factor(str(spec["factor"]))
+        except Exception as exc:  # pint raises many types
+            raise _fail(path, spec, f"factor '{spec['factor']}' is not a pint expression: {exc}",
+                        f"scale {name}") from exc
+        for s in _string_list(path, spec, spec["surfaces"], "surfaces", f"scale {name}"):
+            out["scales"][s.lower()] = factor
+        for s in _string_list(path, spec, spec.get("attached", []), "attached", f"scale {name}"):
+            out["scale_attached"][s] = factor
+    nw = data["number_words"]
+    _expect_keys(path, nw, {"units", "tens", "multipliers"}, {"units", "tens", "multipliers"})
+    out["units"] = {k.lower(): int(v) for k, v in nw["units"].items()}
+    out["tens"] = {k.lower(): int(v) for k, v in nw["tens"].items()}
+    out["multipliers"] = {k.lower(): int(v) for k, v in nw["multipliers"].items()}
+    out["fractions"] = {str(k).lower(): float(v) for k, v in (data.get("fractions") or {}).items()}
+    hedges: dict[str, str] = {}
+    _expect_keys(path, data["hedges"], set(QUALIFIERS), set())
+    for qualifier, phrases in data["hedges"].items():
+        for p in _string_list(path, data["hedges"], phrases, f"hedges.{qualifier}"):
+            hedges[p.lower()] = qualifier
+    out["hedges"] = hedges
+    return out
+
+
+def _load_countries(path: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    import pycountry
+
+    data = _read_yaml(path)
+    _expect_keys(path, data, {"home", "countries"}, {"countries"})
+    countries: dict[str, dict[str, Any]] = {}
+    seen: dict[str, str] = {}
+    for name, spec in data["countries"].items():
+        _expect_keys(path, spec, {"iso3", "aliases"}, {"iso3", "aliases"}, rule=f"country {name}")
+        record = pycountry.countries.get(alpha_3=str(spec["iso3"]))
+        if record is None:
+            raise _fail(path, spec, f"'{spec['iso3']}' is not an ISO 3166 alpha-3 code", f"country {name}")
+        aliases = _string_list(path, spec, spec["aliases"], "aliases", f"country {name}")
+        for attr in ("name", "official_name", "common_name"):
+            official = getattr(record, attr, None)
+            if official and "," not in official:
+                aliases.append(official)
+        for alias in aliases:
+            if alias in seen and seen[alias] != name:
+                raise _fail(path, spec, f"alias '{alias}' already names {seen[alias]}", f"country {name}")
+            seen[alias] = name
+        countries[str(name)] = {"iso3": record.alpha_3, "aliases": sorted(set(aliases))}
+    home = _string_list(path, data, data.get("home", []), "home")
+    for h in home:
+        if h not in countries:
+            raise _fail(path, data, f"home country '{h}' is not defined under countries")
+    return countries, home
+
+
+def _load_metrics(path: Path) -> dict[str, dict[str, Any]]:
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise _fail(path, data, "expected a mapping of metric definitions")
+    for name, spec in data.items():
+        _expect_keys(path, spec, {"label", "description", "kinds", "keywords"},
+                     {"label", "description", "kinds", "keywords"}, rule=f"metric {name}")
+        for kind in _string_list(path, spec, spec["kinds"], "kinds", f"metric {name}"):
+            if kind not in KINDS:
+                raise _fail(path, spec, f"unknown kind '{kind}'", f"metric {name}")
+        _string_list(path, spec, spec["keywords"], "keywords", f"metric {name}")
+    if "other" not in data:
+        raise _fail(path, data, "metric 'other' must be defined")
+    return dict(data)
+
+
+def _load_statuses(path: Path, metrics: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise _fail(path, data, "expected a mapping of statuses")
+    for name, spec in data.items():
+        if name not in STATUSES:
+            raise _fail(path, spec, f"unknown status '{name}' (allowed: {', '.join(STATUSES)})")
+        _expect_keys(path, spec, {"metric", "before", "after"}, {"metric", "before", "after"}, rule=f"status {name}")
+        if spec["metric"] not in metrics:
+            raise _fail(path, spec, f"metric '{spec['metric']}' is not defined in metrics.yaml", f"status {name}")
+        _string_list(path, spec, spec["before"], "before", f"status {name}")
+        _string_list(path, spec, spec["after"], "after", f"status {name}")
+    return dict(data)
+
+
+def _load_items(path: Path, countries: dict[str, Any]) -> dict[str, Any]:
+    data = _read_yaml(path)
+    _expect_keys(path, data, {"nouns", "designations", "modifiers", "unit_nouns"},
+                 {"nouns", "designations", "modifiers", "unit_nouns"})
+    nouns: dict[str, str] = {}
+    for canonical, surfaces in data["nouns"].items():
+        for s in _string_list(path, data["nouns"], surfaces, f"nouns.{canonical}"):
+            nouns[s.lower()] = str(canonical)
+    designations: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    noun_of: dict[str, str] = {}
+    for canonical, spec in data["designations"].items():
+        _expect_keys(path, spec, {"surfaces", "origin", "noun"}, {"surfaces"}, rule=f"designation {canonical}")
+        for s in _string_list(path, spec, spec["surfaces"], "surfaces", f"designation {canonical}"):
+            designations[s.lower()] = str(canonical)
+        if "origin" in spec:
+            if spec["origin"] not in countries:
+                raise _fail(path, spec, f"origin '{spec['origin']}' is not in countries.yaml",
+                            f"designation {canonical}")
+            origin[str(canonical)] = spec["origin"]
+        if "noun" in spec:
+            if spec["noun"] not in data["nouns"]:
+                raise _fail(path, spec, f"noun '{spec['noun']}' is not listed under nouns",
+                            f"designation {canonical}")
+            noun_of[str(canonical)] = spec["noun"]
+    return {
+        "nouns": nouns, "designations": designations, "origin": origin, "noun_of": noun_of,
+        "modifiers": _string_list(path, data, data["modifiers"], "modifiers"),
+        "unit_nouns": _string_list(path, data, data["unit_nouns"], "unit_nouns"),
+    }
+
+
+def _load_units(path: Path) -> dict[str, tuple[str, float]]:
+    from extractors.units import define, unit_conversion
+
+    data = _read_yaml(path)
+    _expect_keys(path, data, {"pint_definitions", "units"}, {"units"})
+    for line in _string_list(path, data, data.get("pint_definitions", []), "pint_definitions"):
+        try:
+            define(line)
+        except Exception as exc:
+            raise _fail(path, data, f"pint definition '{line}' rejected: {exc}") from exc
+    units: dict[str, tuple[str, float]] = {}
+    for name, spec in data["units"].items():
+        _expect_keys(path, spec, {"pint", "surfaces", "to"}, {"pint", "surfaces"}, rule=f"unit {name}")
+        try:
+            unit_string, factor = unit_conversion(str(spec["pint"]), spec.get("to"))
+        except Exception as exc:
+            raise _fail(path, spec, f"pint cannot use '{spec['pint']}': {exc}", f"unit {name}") from exc
+        for s in _string_list(path, spec, spec["surfaces"], "surfaces", f"unit {name}"):
+            units[s.lower()] = (unit_string, factor)
+    return units
+
+
+def _load_direction(path: Path) -> dict[str, Any]:
+    data = _read_yaml(path)
+    _expect_keys(path, data, {"supplier_after", "recipient_after", "supplier_before", "recipient_before"},
+                 {"supplier_after", "recipient_after", "supplier_before", "recipient_before"})
+    return {key: _string_list(path, data, value, key) for key, value in data.items()}
+
+
+def _number_source(vocab: dict[str, Any]) -> str:
+    units = _alternation(list(vocab["units"]))
+    tens = _alternation(list(vocab["tens"]))
+    word = rf"(?:{tens}(?:[\s-]{units})?|{units}|(?:a\s+)?dozen)(?:\s+hundred)?"
+    sep = "[,\u00a0\u2007\u2009\u202f]"
+    digits = rf"(?:[0-9]{{1,3}}(?:{sep}[0-9]{{2}})*{sep}[0-9]{{3}}(?![0-9])|[0-9]{{1,18}}(?![0-9]))(?:\.[0-9]{{1,12}})?"
+    # Not part of a designation ("S-400", "Su-30"), a version, a score ("2+2") or a longer number.
+    left = r"(?<![\w.+/])(?<![A-Za-z]-)(?<![0-9][.,])"
+    right = r"(?!\+[0-9])(?!\.[0-9])"
+    return rf"{left}(?:{digits}|\b{word}\b){right}"
+
+
+def _placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, Any]) -> dict[str, str]:
+    number = _number_source(vocab)
+    scale_words = _alternation(list(vocab["scales"]), word_edges=False)
+    attached = "|".join(regex.escape(s) for s in sorted(vocab["scale_attached"], key=len, reverse=True))
+    scale = rf"(?:{scale_words}(?![\w])|(?-i:(?:{attached}))(?![\w]))" if attached else scale_words
+    symbols = sorted(vocab["symbols"], key=len, reverse=True)
+    sym = "|".join(
+        (regex.escape(s) + (r"(?![A-Za-z])" if s[-1].isalpha() else "")) for s in symbols
+    )
+    cur = rf"(?<![A-Za-z])(?-i:{sym})"
+    codes = sorted({c for c in vocab["symbols"] if re.fullmatch(r"[A-Z]{3}", c)})
+    curword = _alternation(list(vocab["words"]) + codes)
+    unit = _alternation(list(units))
+    pct = r"(?:%|\bper\s?cent\b|\bpercent\b|\bpc\b|\bpercentage\s+points?\b)"
+    dash = r"\s*(?:-|–|—|\bto\b)\s*"
+    fraction = r"\b" + _alternation(list(vocab["fractions"])) + r"\b"
+    modifiers = _alternation(items["modifiers"])
+    nouns = _alternation(list(items["nouns"]))
+    desig = _alternation(list(items["designations"]))
+    unit_noun = _alternation(items["unit_nouns"])
+    signed = r"(?P<sign>[-\u2212](?=[0-9]))?" + f"(?P<num>{number})"
+    return {
+        "number": f"(?P<num>{number})", "number2": f"(?P<num2>{number})",
+        "signed_number": signed,
+        "count_number": rf"(?P<num>{number})(?:\s?(?P<scale>{scale_words})\b)?",
+        "scale": f"(?P<scale>{scale})", "scale2": f"(?P<scale2>{scale})",
+        "cur": f"(?P<cur>{cur})", "cur2": f"(?P<cur2>{cur})",
+        "curword": f"(?P<curword>{curword})",
+        "unit": f"(?P<unit>{unit})", "pct": pct, "dash": dash, "fraction": f"(?P<frac>{fraction})",
+        "modifiers": f"(?:{modifiers})", "item": rf"(?P<item>{nouns})\b",
+        "designation": rf"(?P<desig>{desig})(?![\w-])", "unit_noun": f"(?:{unit_noun})",
+    }
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
+
+
+def _load_patterns(path: Path, placeholders: dict[str, str]) -> list[Pattern]:
+    data = _read_yaml(path)
+    if not isinstance(data, list):
+        raise _fail(path, data, "expected a list of rules")
+    patterns: list[Pattern] = []
+    seen: set[str] = set()
+    for node in data:
+        rid = node.get("id") if isinstance(node, dict) else None
+        _expect_keys(path, node, {"id", "kind", "priority", "pattern", "examples"}, {"id", "kind", "pattern"},
+                     rule=str(rid) if rid else None)
+        rid = str(rid)
+        if not RULE_ID.match(rid):
+            raise _fail(path, node, "id must look like 'kind.name' (lower case, dots, underscores)", rid)
+        if rid in seen:
+            raise _fail(path, node, "duplicate rule id", rid)
+        seen.add(rid)
+        if node["kind"] not in KINDS:
+            raise _fail(path, node, f"unknown kind '{node['kind']}' (allowed: {', '.join(KINDS)})", rid)
+        if not isinstance(node["pattern"], str) or not node["pattern"].strip():
+            raise _fail(path, node, "pattern must be a non-empty string", rid)
+        priority = node.get("priority", 0)
+        if not isinstance(priority, int):
+            raise _fail(path, node, "priority must be an integer", rid)
+        raw = node["pattern"]
+        unsafe = check_pattern_safety(_PLACEHOLDER.sub("x", raw))
+        if unsafe:
+            raise _fail(path, node, unsafe, rid)
+        unknown = [p for p in _PLACEHOLDER.findall(raw) if p not in placeholders]
+        if unknown and not re.fullmatch(r"\d+(,\d*)?", unknown[0]):
+            raise _fail(path, node, f"unknown placeholder '{{{unknown[0]}}}'", rid)
+        source = _PLACEHOLDER.sub(lambda m: placeholders.get(m.group(1), m.group(0)), raw)
+        source = source.replace(r"\d", "[0-9]")
+        try:
+            compiled = regex.compile(source, FLAGS)
+        except regex.error as exc:
+            raise _fail(path, node, f"pattern does not compile: {exc}", rid) from exc
+        examples = node.get("examples") or {}
+        _expect_keys(path, examples, {"match", "no_match"}, set(), rid)
+        patterns.append(Pattern(
+            id=rid, kind=node["kind"], priority=priority, source=source, compiled=compiled,
+            examples_match=tuple(_string_list(path, node, examples.get("match", []), "examples.match", rid)),
+            examples_no_match=tuple(_string_list(path, node, examples.get("no_match", []),
+                                                 "examples.no_match", rid)),
+            line=getattr(node, "line", 0),
+        ))
+    return patterns
+
+
+def _phrase_regexes(table: dict[str, dict[str, Any]], key: str) -> list[tuple[str, Any]]:
+    return [(name, regex.compile(_stem_regex(spec[key]), FLAGS)) for name, spec in table.items() if spec[key]]
+
+
+def load_rules(directory: str | Path | None = None) -> Rules:
+    """Read every rules file in `directory` (default: the bundled rules) and compile them."""
+    folder = Path(directory) if directory else RULES_DIR
+    vocab = _load_vocabulary(folder / "vocabulary.yaml")
+    countries, home = _load_countries(folder / "countries.yaml")
+    metrics = _load_metrics(folder / "metrics.yaml")
+    statuses = _load_statuses(folder / "statuses.yaml", metrics)
+    items = _load_items(folder / "items.yaml", countries)
+    units = _load_units(folder / "units.yaml")
+    direction = _load_direction(folder / "direction.yaml")
+    patterns = _load_patterns(folder / "patterns.yaml", _placeholders(vocab, items, units))
+
+    alias_to_country = {a: name for name, spec in countries.items() for a in spec["aliases"]}
+    alias_alt = "|".join(regex.escape(a) for a in sorted(alias_to_country, key=len, reverse=True))
+    country_regex = regex.compile(rf"(?<![\w-])(?:{alias_alt})(?:'s|’s)?(?![\w-])", regex.VERSION0)
+    hedge_alt = _alternation(list(vocab["hedges"]))
+    hedge_regex = regex.compile(rf"(?<![\w-])(?P<hedge>{hedge_alt})\s+(?:of\s+)?(?:the\s+)?$", FLAGS)
+    metric_regexes = [(name, regex.compile(_stem_regex(spec["keywords"]), FLAGS))
+                      for name, spec in metrics.items() if spec["keywords"]]
+    number_words = list(vocab["units"]) + list(vocab["tens"]) + ["dozen", "half", "third", "quarter"]
+    symbol_chars = "".join(sorted({regex.escape(s[0]) for s in vocab["symbols"] if not s[0].isalpha()}))
+    prefilter = regex.compile(rf"[0-9{symbol_chars}]|\b(?:{'|'.join(number_words)})\b", FLAGS)
+    return Rules(
+        patterns=patterns,
+        currency_symbols={k.lower(): v for k, v in vocab["symbols"].items()},
+        currency_words=vocab["words"],
+        scales={**vocab["scales"], **{k.lower(): v for k, v in vocab["scale_attached"].items()}},
+        number_units=vocab["units"], number_tens=vocab["tens"], number_multipliers=vocab["multipliers"],
+        fractions=vocab["fractions"], hedges=vocab["hedges"], hedge_regex=hedge_regex,
+        countries=countries, country_regex=country_regex, alias_to_country=alias_to_country, home=home,
+        metrics=metrics, metric_regexes=metric_regexes,
+        target_regex=regex.compile(_stem_regex(metrics["target"]["keywords"]), FLAGS) if "target" in metrics
+        else regex.compile(r"(?!)"),
+        statuses=statuses,
+        status_before=_phrase_regexes(statuses, "before"), status_after=_phrase_regexes(statuses, "after"),
+        nouns=items["nouns"], designations=items["designations"], designation_origin=items["origin"],
+        designation_noun=items["noun_of"], units=units, direction=direction, prefilter=prefilter,
+        source_dir=folder,
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached(directory: str) -> Rules:
+    return load_rules(directory)
+
+
+def default_rules() -> Rules:
+    """The rules in use: `EXTRACTOR_RULES` names another folder, else the bundled one."""
+    return _cached(os.environ.get("EXTRACTOR_RULES") or str(RULES_DIR))

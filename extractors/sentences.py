@@ -1,0 +1,53 @@
+"""Split a document body into sentences, as character spans of the original text.
+
+>>> text = "Trade rose. Rs. 500 crore was paid to Mr. Rao. Done"
+>>> [text[s:e] for s, e in split_sentences(text)]
+['Trade rose.', 'Rs. 500 crore was paid to Mr. Rao.', 'Done']
+"""
+
+from __future__ import annotations
+
+import re
+
+# A full stop after one of these does not end a sentence.
+ABBREVIATIONS = frozenset("""
+rs re mr mrs ms dr st no nos vs etc jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp
+gen lt col maj capt adm prof sr jr govt dept approx est fig u.s u.k u.n e.g i.e a.m p.m
+""".split())
+MAX_SENTENCE = 2000  # a run-on "sentence" longer than this is cut, to bound the work per match
+
+_BOUNDARY = re.compile(r"""[.!?]+["”’)\]]*(?=\s+["“‘(\[]?[A-Z0-9₹$€£])|\n\s*\n|\n(?=\s*[A-Z"“‘#*\-•])""")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans (start, end) of sentences in text[start:end], whitespace trimmed."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        stop = m.end() if m.group(0)[0] in ".!?" else m.start()
+        if m.group(0)[0] == ".":
+            w = _WORD_BEFORE.search(text, max(cursor, m.start() - 12), m.start() + 1)
+            if w and (w.group(1).lower() in ABBREVIATIONS or len(w.group(1)) == 1):
+                continue
+        _add(text, cursor, stop, spans)
+        cursor = stop
+    _add(text, cursor, end, spans)
+    return spans
+
+
+def _add(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    while e - s > MAX_SENTENCE:
+        cut = text.rfind(" ", s, s + MAX_SENTENCE)
+        cut = cut if cut > s + MAX_SENTENCE // 2 else s + MAX_SENTENCE
+        spans.append((s, cut))
+        s = cut
+        while s < e and text[s].isspace():
+            s += 1
+    if e > s:
+        spans.append((s, e))
