@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "extract":
         return extract_main(rest)
     if command == "ingest":
-        from dashboard.ingest import main as ingest_main  # the CLI is the top layer; extraction never imports it
+        from dashboard.ingest import (
+            main as ingest_main,  # the CLI is the top layer; extraction never imports it
+        )
 
         return ingest_main(rest)
     print(f"error: unknown command '{command}' (use extract or ingest)", file=sys.stderr)

@@ -192,6 +192,9 @@ def _build(doc: Document, text: str, sentence: _Sentence, pattern: Pattern, m: r
         unit = _currency(groups, rules)
         if unit is None:
             return None
+        subunit = rules.subunits.get(" ".join((groups.get("curword") or "").lower().split()))
+        if subunit:
+            value, low, high = (None if v is None else v * Decimal(repr(subunit)) for v in (value, low, high))
     elif kind == "percent":
         unit = "percent"
     elif kind == "physical":

@@ -89,27 +89,28 @@ def _ref_year(word: str | None, published: date | None) -> int | None:
 _YEAR_REF = rf"(?P<yref>{YEAR}|(?:the\s+)?(?:this|last|previous|current|next|past)\s+year|the\s+year)"
 _FY_TOKEN = r"(?:fy|fiscal(?:\s+year)?|financial\s+year)"
 
+_FY_RANGE = regex.compile(rf"\b(?:{_FY_TOKEN}\s*'?)(?P<a>{YEAR}|\d\d)\s*[-–/]\s*(?P<b>{YEAR}|\d\d)\b", F)
+_FY_SINGLE = regex.compile(rf"\b(?:{_FY_TOKEN})\s*'?(?P<a>{YEAR}|\d\d)\b(?!\s*[-–/]\s*\d)", F)
 _PATTERNS: list[tuple[str, object]] = [
-    ("fy_range", regex.compile(
-        rf"\b(?:{_FY_TOKEN}\s*'?)(?P<a>{YEAR}|\d\d)\s*[-–/]\s*(?P<b>{YEAR}|\d\d)\b", F)),
-    ("fy_single", regex.compile(rf"\b(?:{_FY_TOKEN})\s*'?(?P<a>{YEAR}|\d\d)\b(?!\s*[-–/]\s*\d)", F)),
+    ("month_range", regex.compile(
+        rf"\b(?P<m1>{MONTH})\s*(?:{YEAR}\s*)?(?:-|–|—|to|through|till|until)\s*(?P<m2>{MONTH})(?:\s*(?:,|of)?\s*(?P<fyr>(?:fy\s*)?{YEAR}\s*[-–/]\s*\d\d(?:\d\d)?)|,?\s*(?P<y>{YEAR}))?(?:\s+period)?",
+        F)),
+    ("first_months", regex.compile(
+        rf"\b(?:the\s+)?first\s+(?P<n>\d{{1,2}}|{'|'.join(COUNT_WORDS)})\s+months\s+(?:of\s+)?(?:{_YEAR_REF}|(?P<fy>fy\s*'?\d\d(?:\d\d)?(?:\s*[-–/]\s*\d\d(?:\d\d)?)?))?",
+        F)),
+    ("fy_range", _FY_RANGE),
+    ("fy_single", _FY_SINGLE),
     ("fy_relative", regex.compile(
         r"\b(?:the\s+)?(?P<rel>last|previous|this|current|next|past)\s+(?:fiscal(?:\s+year)?|financial\s+year)\b",
         F)),
     ("year_pair", regex.compile(rf"(?<![\w-])(?P<a>{YEAR})\s*[-–/]\s*(?P<b>{YEAR}|\d\d)(?![\w-])", F)),
     ("between_years", regex.compile(
         rf"\b(?:between|from)\s+(?P<a>{YEAR})\s+(?:and|to|till|until|through)\s+(?P<b>{YEAR})\b", F)),
-    ("first_months", regex.compile(
-        rf"\b(?:the\s+)?first\s+(?P<n>\d{{1,2}}|{'|'.join(COUNT_WORDS)})\s+months\s+(?:of\s+)?(?:{_YEAR_REF}|(?P<fy>fy\s*'?\d\d(?:\d\d)?(?:\s*[-–/]\s*\d\d(?:\d\d)?)?))?",
-        F)),
     ("half", regex.compile(
         rf"\b(?:the\s+)?(?P<which>first|second)\s+half\s+(?:of\s+)?(?:{_YEAR_REF})?|\b(?P<h>h[12])\s*(?:{_YEAR_REF})?",
         F)),
     ("quarter", regex.compile(
         rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last)\s+quarter\s+(?:of\s+)?(?:{_YEAR_REF})?|\b(?P<q>q[1-4])\s*(?:{_YEAR_REF})?",
-        F)),
-    ("month_range", regex.compile(
-        rf"\b(?P<m1>{MONTH})\s*(?:{YEAR}\s*)?(?:-|–|—|to|through|till|until)\s*(?P<m2>{MONTH})(?:\s*(?:,|of)?\s*(?P<fyr>(?:fy\s*)?{YEAR}\s*[-–/]\s*\d\d(?:\d\d)?)|,?\s*(?P<y>{YEAR}))?(?:\s+period)?",
         F)),
     ("month_year", regex.compile(rf"\b(?P<m1>{MONTH})\s*,?\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)", F)),
     ("so_far", regex.compile(r"\b(?:so\s+far\s+this\s+year|year\s+to\s+date|this\s+year\s+so\s+far)\b", F)),
@@ -157,7 +158,7 @@ def _resolve(name: str, m: regex.Match, published: date | None) -> tuple[date, d
         if not 1 <= n <= 12:
             return None
         if g.get("fy"):
-            inner = _PATTERNS[0][1].search(g["fy"]) or _PATTERNS[1][1].search(g["fy"])
+            inner = _FY_RANGE.search(g["fy"]) or _FY_SINGLE.search(g["fy"])
             if inner is None:
                 return None
             fy = _resolve("fy_range" if "-" in g["fy"] or "/" in g["fy"] else "fy_single", inner, published)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import sre_parse
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,11 @@ from typing import Any
 
 import regex
 import yaml
+
+try:  # the parser behind `re`, used to inspect pattern structure
+    from re import _parser as sre_parse
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_parse  # type: ignore[no-redef]
 
 from extractors.errors import RulesError
 
@@ -163,6 +167,7 @@ class Rules:
     patterns: list[Pattern]
     currency_symbols: dict[str, str]        # lower-cased surface -> ISO code
     currency_words: dict[str, str]
+    subunits: dict[str, float]              # "cents" -> 0.01
     scales: dict[str, float]                # lower-cased surface -> factor
     number_units: dict[str, int]
     number_tens: dict[str, int]
@@ -214,15 +219,23 @@ def _load_vocabulary(path: Path) -> dict[str, Any]:
     data = _read_yaml(path)
     _expect_keys(path, data, {"currencies", "scales", "number_words", "fractions", "hedges"},
                  {"currencies", "scales", "number_words", "hedges"})
-    out: dict[str, Any] = {"symbols": {}, "words": {}, "scales": {}, "scale_attached": {}}
+    out: dict[str, Any] = {"symbols": {}, "words": {}, "subunits": {}, "scales": {}, "scale_attached": {}}
     for code, spec in data["currencies"].items():
         if not re.fullmatch(r"[A-Z]{3}", str(code)):
             raise _fail(path, data["currencies"], f"currency code '{code}' is not ISO 4217 (three capitals)")
-        _expect_keys(path, spec, {"symbols", "words"}, {"symbols"}, rule=f"currency {code}")
+        _expect_keys(path, spec, {"symbols", "words", "subunits"}, {"symbols"}, rule=f"currency {code}")
         for s in _string_list(path, spec, spec["symbols"], "symbols", f"currency {code}"):
             out["symbols"][s] = code
         for w in _string_list(path, spec, spec.get("words", []), "words", f"currency {code}"):
             out["words"][w.lower()] = code
+        subunits = spec.get("subunits") or {}
+        if not isinstance(subunits, dict):
+            raise _fail(path, spec, "subunits must map a word to its factor", f"currency {code}")
+        for word, factor in subunits.items():
+            if not isinstance(factor, (int, float)) or not 0 < factor < 1:
+                raise _fail(path, spec, f"subunit '{word}' needs a factor between 0 and 1", f"currency {code}")
+            out["words"][str(word).lower()] = code
+            out["subunits"][str(word).lower()] = float(factor)
     from extractors.units import scale_factor  # pint evaluates factors
 
     for name, spec in data["scales"].items():
@@ -373,13 +386,17 @@ def _load_direction(path: Path) -> dict[str, Any]:
 
 
 def _number_source(vocab: dict[str, Any]) -> str:
+    """Digits or number words, not glued to a word, unless the word is a currency code ("USD44bn")."""
     units = _alternation(list(vocab["units"]))
     tens = _alternation(list(vocab["tens"]))
     word = rf"(?:{tens}(?:[\s-]{units})?|{units}|(?:a\s+)?dozen)(?:\s+hundred)?"
     sep = "[,\u00a0\u2007\u2009\u202f]"
-    digits = rf"(?:[0-9]{{1,3}}(?:{sep}[0-9]{{2}})*{sep}[0-9]{{3}}(?![0-9])|[0-9]{{1,18}}(?![0-9]))(?:\.[0-9]{{1,12}})?"
+    grouped = rf"[0-9]{{1,3}}(?:(?:{sep}[0-9]{{3}})+|(?:{sep}[0-9]{{2}})+{sep}[0-9]{{3}})(?![0-9])"  # 1,234,567 | 1,23,456
+    digits = rf"(?:{grouped}|[0-9]{{1,18}}(?![0-9]))(?:\.[0-9]{{1,12}})?"
     # Not part of a designation ("S-400", "Su-30"), a version, a score ("2+2") or a longer number.
-    left = r"(?<![\w.+/])(?<![A-Za-z]-)(?<![0-9][.,])"
+    lettered = sorted((s for s in vocab["symbols"] if s[-1].isalpha()), key=len, reverse=True)
+    after_symbol = "|".join(regex.escape(s) for s in lettered)
+    left = rf"(?:(?<![\w.+/%=&?#])|(?<=(?<![A-Za-z])(?:{after_symbol})))(?<![A-Za-z]-)(?<![0-9][.,])"
     right = r"(?!\+[0-9])(?!\.[0-9])"
     return rf"{left}(?:{digits}|\b{word}\b){right}"
 
@@ -391,24 +408,24 @@ def _placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str,
     scale = rf"(?:{scale_words}(?![\w])|(?-i:(?:{attached}))(?![\w]))" if attached else scale_words
     symbols = sorted(vocab["symbols"], key=len, reverse=True)
     sym = "|".join(
-        (regex.escape(s) + (r"(?![A-Za-z])" if s[-1].isalpha() else "")) for s in symbols
+        (regex.escape(s).replace(r"\ ", r"\s?") + (r"(?![A-Za-z])" if s[-1].isalpha() else "")) for s in symbols
     )
-    cur = rf"(?<![A-Za-z])(?-i:{sym})"
+    cur = rf"(?<![A-Za-z])(?:{sym})"
     codes = sorted({c for c in vocab["symbols"] if re.fullmatch(r"[A-Z]{3}", c)})
     curword = _alternation(list(vocab["words"]) + codes)
     unit = _alternation(list(units))
-    pct = r"(?:%|\bper\s?cent\b|\bpercent\b|\bpc\b|\bpercentage\s+points?\b)"
+    pct = r"(?:%(?![0-9A-Fa-f]{2})|\bper\s?cents?\b|\bpercent(?:s|age)?\b|\bpc\b|\bpercentage\s+points?\b)"
     dash = r"\s*(?:-|–|—|\bto\b)\s*"
     fraction = r"\b" + _alternation(list(vocab["fractions"])) + r"\b"
     modifiers = _alternation(items["modifiers"])
     nouns = _alternation(list(items["nouns"]))
     desig = _alternation(list(items["designations"]))
     unit_noun = _alternation(items["unit_nouns"])
-    signed = r"(?P<sign>[-\u2212](?=[0-9]))?" + f"(?P<num>{number})"
+    signed = r"(?:(?<![\w.,])(?P<sign>[-\u2212](?=[0-9])|\bminus\s+))?" + f"(?P<num>{number})"
     return {
         "number": f"(?P<num>{number})", "number2": f"(?P<num2>{number})",
         "signed_number": signed,
-        "count_number": rf"(?P<num>{number})(?:\s?(?P<scale>{scale_words})\b)?",
+        "count_number": rf"(?!(?:19|20)[0-9]{{2}}(?![0-9]))(?P<num>{number})(?:\s?(?P<scale>{scale_words})\b)?",
         "scale": f"(?P<scale>{scale})", "scale2": f"(?P<scale2>{scale})",
         "cur": f"(?P<cur>{cur})", "cur2": f"(?P<cur2>{cur})",
         "curword": f"(?P<curword>{curword})",
@@ -487,7 +504,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
 
     alias_to_country = {a: name for name, spec in countries.items() for a in spec["aliases"]}
     alias_alt = "|".join(regex.escape(a) for a in sorted(alias_to_country, key=len, reverse=True))
-    country_regex = regex.compile(rf"(?<![\w-])(?:{alias_alt})(?:'s|’s)?(?![\w-])", regex.VERSION0)
+    country_regex = regex.compile(rf"(?<!\w)(?:{alias_alt})(?:'s|’s)?(?!\w)", regex.VERSION0)
     hedge_alt = _alternation(list(vocab["hedges"]))
     hedge_regex = regex.compile(rf"(?<![\w-])(?P<hedge>{hedge_alt})\s+(?:of\s+)?(?:the\s+)?$", FLAGS)
     metric_regexes = [(name, regex.compile(_stem_regex(spec["keywords"]), FLAGS))
@@ -498,7 +515,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     return Rules(
         patterns=patterns,
         currency_symbols={k.lower(): v for k, v in vocab["symbols"].items()},
-        currency_words=vocab["words"],
+        currency_words=vocab["words"], subunits=vocab["subunits"],
         scales={**vocab["scales"], **{k.lower(): v for k, v in vocab["scale_attached"].items()}},
         number_units=vocab["units"], number_tens=vocab["tens"], number_multipliers=vocab["multipliers"],
         fractions=vocab["fractions"], hedges=vocab["hedges"], hedge_regex=hedge_regex,

@@ -1,0 +1,546 @@
+"""The SQLite store: the only module that writes SQL. Documents, their facts, and people's reviews of them.
+
+Why it is shaped this way (see shared/design/robustness-notes.md):
+- Several writers (the CLI, a Streamlit session saving reviews, a batch job) may share one file, so every
+  write is one short ``BEGIN IMMEDIATE`` transaction on a short-lived connection in WAL mode with a
+  10 s busy timeout. ``IMMEDIATE`` takes the write lock up front: a deferred transaction that reads and then
+  writes can fail with "database is locked" without waiting, whatever the timeout.
+- One document is one transaction, so a crash (even SIGKILL) loses at most the document being written.
+- Reviews point at a figure by ``(doc_id, start, end, surface, value)``, not at a fact row, because facts
+  are deleted and re-inserted whenever the rules change; a review stays attached as long as the
+  re-extraction still finds the same figure, and shows up in :func:`orphaned_reviews` once it does not.
+- Provenance columns (path, title, source, url, published) live once, on the document; :func:`facts_frame`
+  joins them back so every row still carries the full fact record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from extractors.model import Document, Fact
+
+DbPath = str | os.PathLike[str]
+SaveOutcome = Literal["new", "unchanged", "updated"]
+
+BUSY_TIMEOUT_S = 10.0
+REVIEW_STATUSES = ("accept", "correct", "reject")
+PAIR_SEPARATOR = "\u2013"  # en dash: "India–Russia"
+
+# Fact fields stored on the facts row (the provenance fields come from the document, see module docstring).
+# Written out rather than derived from extractors.model so that a new extractor field cannot change the
+# schema behind our back: tests/test_store.py fails until a migration adds it.
+FACT_COLUMNS: tuple[str, ...] = (
+    "sentence", "start", "end", "surface", "kind", "value", "value_low", "value_high", "unit", "qualifier",
+    "value_usd", "metric", "item", "status", "parties", "supplier", "recipient", "period_start", "period_end",
+    "period_label", "rule", "fx_rate", "fx_date", "figure", "plausible",
+)
+DOCUMENT_PROVENANCE: tuple[str, ...] = ("path", "doc_id", "published", "title", "source", "url")
+# What makes two extractions of one document "the same": everything but offsets and sentence text, which
+# move when only whitespace or line endings differ (and the document id ignores those).
+_DIGEST_FIELDS = tuple(c for c in FACT_COLUMNS if c not in ("sentence", "start", "end"))
+
+# Forward migrations, in order; migration N takes a database from user_version N-1 to N.
+# Never edit a migration that has shipped: add a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 1: the tables
+        """CREATE TABLE documents (
+            doc_id TEXT PRIMARY KEY,              -- content hash, whitespace-insensitive
+            path TEXT, title TEXT, source TEXT, url TEXT,
+            published TEXT,                       -- ISO date
+            retrieved TEXT NOT NULL,              -- UTC ISO timestamp of first storage
+            encoding TEXT,
+            pair_a TEXT, pair_b TEXT,             -- the document's pair, sorted
+            text TEXT NOT NULL,                   -- fact offsets refer to this text
+            extractor_version TEXT NOT NULL,
+            n_facts INTEGER NOT NULL,
+            facts_digest TEXT NOT NULL            -- detects rule changes that keep the version
+        )""",
+        """CREATE TABLE facts (
+            fact_id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+            sentence TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
+            kind TEXT NOT NULL, value REAL, value_low REAL, value_high REAL, unit TEXT,
+            qualifier TEXT NOT NULL, value_usd REAL, metric TEXT NOT NULL, item TEXT, status TEXT,
+            parties TEXT NOT NULL DEFAULT '[]',   -- JSON list of country names
+            supplier TEXT, recipient TEXT,
+            period_start TEXT, period_end TEXT, period_label TEXT,
+            rule TEXT NOT NULL, fx_rate REAL, fx_date TEXT,
+            figure INTEGER NOT NULL DEFAULT 0, plausible INTEGER NOT NULL DEFAULT 1,
+            pair_a TEXT, pair_b TEXT,             -- first two parties, else the document's pair; sorted
+            extractor_version TEXT NOT NULL
+        )""",
+        "CREATE INDEX facts_doc ON facts(doc_id)",
+        """CREATE TABLE reviews (
+            review_id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+            start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
+            value REAL,                           -- the extracted value the review was made on
+            status TEXT NOT NULL CHECK (status IN ('accept', 'correct', 'reject')),
+            corrected_value REAL, corrected_period_start TEXT, corrected_period_end TEXT, corrected_item TEXT,
+            note TEXT, reviewer TEXT,
+            reviewed_at TEXT NOT NULL
+        )""",
+        # One current review per figure; ifnull because UNIQUE treats NULLs (range figures) as distinct.
+        """CREATE UNIQUE INDEX reviews_figure ON reviews(doc_id, start, "end", surface, ifnull(value, ''))""",
+    ),
+    (  # 2: indexes for the filters pages apply
+        "CREATE INDEX facts_pair ON facts(pair_a, pair_b)",
+        "CREATE INDEX facts_metric ON facts(metric)",
+        "CREATE INDEX facts_kind ON facts(kind)",
+        "CREATE INDEX facts_period ON facts(period_start, period_end)",
+        "CREATE INDEX documents_published ON documents(published)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# How a review finds its figure among the facts (aliases f, r).
+_FIGURE_MATCH = (
+    'r.doc_id = f.doc_id AND r.start = f.start AND r."end" = f."end" '
+    "AND r.surface = f.surface AND r.value IS f.value"
+)
+
+
+class SchemaError(RuntimeError):
+    """The database was written by a newer version of this code; refusing to touch it."""
+
+
+class DocumentHasReviews(ValueError):
+    """Deleting this document would delete people's reviews; pass ``force=True`` to mean it."""
+
+
+# --------------------------------------------------------------------------- connections and schema
+
+def default_db_path() -> Path:
+    """``$FACTS_DB`` if set, else ``<repo>/data/facts.db`` (from ``__file__``, not the working directory)."""
+    env = os.environ.get("FACTS_DB")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1] / "data" / "facts.db"
+
+
+@contextmanager
+def connect(db_path: DbPath) -> Iterator[sqlite3.Connection]:
+    """A short-lived connection, migrated to :data:`SCHEMA_VERSION`, closed on exit; one thread only.
+
+    Autocommit mode (``isolation_level=None``): transactions are explicit, see :func:`write_transaction`.
+    """
+    path = Path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        _prepare(conn)
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any exception (including KeyboardInterrupt)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _prepare(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL (persistent, so once per file) and migrate it.
+
+    Retried with jitter until the busy timeout: while several connections set up a brand-new file at once,
+    SQLite answers SQLITE_BUSY at once instead of calling the busy handler (seen in
+    test_concurrent_writers_neither_lock_out_nor_lose_writes). Once set up, this is two cheap reads.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            _migrate(conn)
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+            time.sleep(random.uniform(0.005, 0.05))
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Apply the missing migrations in one transaction; re-checks the version under the write lock
+    because another process may have migrated between our read and our lock."""
+    if schema_version(conn) == SCHEMA_VERSION:
+        return
+    with write_transaction(conn):
+        current = schema_version(conn)
+        if current > SCHEMA_VERSION:
+            raise SchemaError(
+                f"database schema version {current} is newer than this code's {SCHEMA_VERSION}; "
+                "upgrade the app"
+            )
+        for migration in MIGRATIONS[current:]:
+            for statement in migration:  # not executescript(): it would COMMIT half-way
+                conn.execute(statement)
+        # PRAGMA takes no parameters; the value is our own integer constant.
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+# --------------------------------------------------------------------------- writing documents
+
+def _sorted_pair(names: Sequence[str] | None) -> tuple[str | None, str | None]:
+    if names is None or len(names) < 2:
+        return None, None
+    a, b = sorted(names[:2])
+    return a, b
+
+
+def facts_digest(facts: Iterable[Fact]) -> str:
+    """A fingerprint of what the extractor said, insensitive to offsets, so that a rules change that keeps
+    the extractor version and the fact count (user-edited YAML) is still noticed and re-stored."""
+    rows = []
+    for fact in facts:
+        record = fact.as_record()
+        record["surface"] = " ".join(str(record["surface"]).split())
+        rows.append([record[key] for key in _DIGEST_FIELDS])
+    payload = json.dumps(rows, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _fact_row(fact: Fact, doc: Document, extractor_version: str) -> dict[str, Any]:
+    record = fact.as_record()
+    row = {key: record[key] for key in FACT_COLUMNS}
+    row["parties"] = json.dumps(list(fact.parties), ensure_ascii=False)
+    row["plausible"] = int(bool(fact.plausible))
+    row["figure"] = int(fact.figure)
+    row["pair_a"], row["pair_b"] = _sorted_pair(fact.parties if len(fact.parties) >= 2 else doc.pair)
+    row["doc_id"] = doc.doc_id
+    row["extractor_version"] = extractor_version
+    return row
+
+
+_FACT_INSERT_COLUMNS = ("doc_id", *FACT_COLUMNS, "pair_a", "pair_b", "extractor_version")
+_INSERT_FACT = "INSERT INTO facts ({}) VALUES ({})".format(
+    ", ".join(f'"{c}"' for c in _FACT_INSERT_COLUMNS), ", ".join(f":{c}" for c in _FACT_INSERT_COLUMNS)
+)
+_DOCUMENT_FIELDS = (
+    "path", "title", "source", "url", "published", "encoding", "pair_a", "pair_b", "text",
+    "extractor_version", "n_facts", "facts_digest",
+)
+
+
+def save_document(
+    db_path: DbPath, doc: Document, facts: Sequence[Fact], extractor_version: str
+) -> SaveOutcome:
+    """Store one document and its facts in one transaction; returns 'new', 'unchanged' or 'updated'.
+
+    'unchanged' when the stored extraction has the same extractor version and the same facts (compared
+    with :func:`facts_digest`, so the same article with other whitespace is unchanged); otherwise the
+    document's facts are replaced. Reviews are never touched here.
+    """
+    values: dict[str, Any] = {
+        "doc_id": doc.doc_id, "path": doc.path, "title": doc.title, "source": doc.source, "url": doc.url,
+        "published": doc.published, "encoding": doc.encoding, "text": doc.text,
+        "extractor_version": extractor_version, "n_facts": len(facts), "facts_digest": facts_digest(facts),
+        "retrieved": _utc_now(),
+    }
+    values["pair_a"], values["pair_b"] = _sorted_pair(doc.pair)
+    rows = [_fact_row(fact, doc, extractor_version) for fact in facts]
+
+    with connect(db_path) as conn, write_transaction(conn):
+        stored = conn.execute(
+            "SELECT extractor_version, facts_digest FROM documents WHERE doc_id = ?", (doc.doc_id,)
+        ).fetchone()
+        if stored == (extractor_version, values["facts_digest"]):
+            return "unchanged"
+        if stored is None:
+            columns = ("doc_id", "retrieved", *_DOCUMENT_FIELDS)
+            placeholders = ", ".join(f":{c}" for c in columns)
+            conn.execute(f"INSERT INTO documents ({', '.join(columns)}) VALUES ({placeholders})", values)
+        else:  # keep `retrieved`: re-extracting is not re-retrieving
+            assignments = ", ".join(f"{c} = :{c}" for c in _DOCUMENT_FIELDS)
+            conn.execute(f"UPDATE documents SET {assignments} WHERE doc_id = :doc_id", values)
+            conn.execute("DELETE FROM facts WHERE doc_id = ?", (doc.doc_id,))
+        conn.executemany(_INSERT_FACT, rows)
+    return "new" if stored is None else "updated"
+
+
+def delete_document(db_path: DbPath, doc_id: str, force: bool = False) -> bool:
+    """Delete a document and its facts; True if it existed. Refuses (:class:`DocumentHasReviews`) when people
+    have reviewed its figures, unless ``force`` — then the reviews go too."""
+    with connect(db_path) as conn, write_transaction(conn):
+        n_reviews = conn.execute("SELECT count(*) FROM reviews WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+        if n_reviews and not force:
+            raise DocumentHasReviews(
+                f"document {doc_id} has {n_reviews} review(s); pass force=True to delete them too"
+            )
+        return conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+
+
+# --------------------------------------------------------------------------- reviews
+
+_REVIEW_FIELDS = (
+    "doc_id", "start", "end", "surface", "value", "status", "corrected_value", "corrected_period_start",
+    "corrected_period_end", "corrected_item", "note", "reviewer",
+)
+_CORRECTIONS = ("corrected_value", "corrected_period_start", "corrected_period_end", "corrected_item")
+_UPSERT_REVIEW = """
+    INSERT INTO reviews ({cols}, reviewed_at) VALUES ({params}, :reviewed_at)
+    ON CONFLICT(doc_id, start, "end", surface, ifnull(value, '')) DO UPDATE SET
+        {updates}, reviewed_at = excluded.reviewed_at
+""".format(
+    cols=", ".join(f'"{c}"' for c in _REVIEW_FIELDS),
+    params=", ".join(f":{c}" for c in _REVIEW_FIELDS),
+    updates=", ".join(f"{c} = excluded.{c}" for c in _REVIEW_FIELDS[5:]),
+)
+
+
+def _blank(value: Any) -> bool:
+    """None, NaN/NaT (what a DataFrame row gives for a missing value) or an empty string."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _review_row(row: Mapping[str, Any], reviewed_at: str) -> dict[str, Any]:
+    """Validate one review and coerce numpy scalars (which sqlite3 cannot bind) to plain Python."""
+    status = row.get("status")
+    if status not in REVIEW_STATUSES:
+        raise ValueError(f"review status must be one of {REVIEW_STATUSES}, got {status!r}")
+    clean: dict[str, Any] = {key: (None if _blank(row.get(key)) else row.get(key)) for key in _REVIEW_FIELDS}
+    for key in ("doc_id", "start", "end", "surface"):
+        if clean[key] is None:
+            raise ValueError(f"a review needs {key!r} to find its figure: {dict(row)!r}")
+    clean["start"], clean["end"] = int(clean["start"]), int(clean["end"])
+    for key in ("value", "corrected_value"):
+        if clean[key] is not None:
+            clean[key] = float(clean[key])
+    for key in ("corrected_period_start", "corrected_period_end"):
+        if clean[key] is not None:
+            clean[key] = _iso_date(clean[key])
+    if status == "correct":
+        if all(clean[key] is None for key in _CORRECTIONS):
+            raise ValueError(f"a 'correct' review needs a corrected value, period or item: {dict(row)!r}")
+    else:  # corrections only mean something on a 'correct' review; drop stale ones from an edited row
+        clean.update(dict.fromkeys(_CORRECTIONS))
+    clean["reviewed_at"] = reviewed_at
+    return clean
+
+
+def save_reviews(db_path: DbPath, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Upsert reviews, one current review per figure, all in one transaction; returns how many were saved.
+
+    Each row names its figure by doc_id, start, end, surface and value (as shown in :func:`facts_frame`)
+    and carries status (accept | correct | reject), the corrected_* fields, note and reviewer.
+    Raises ValueError on an invalid row and ``sqlite3.IntegrityError`` for an unknown doc_id; nothing is
+    saved then.
+    """
+    now = _utc_now()
+    clean = [_review_row(row, now) for row in rows]
+    if not clean:
+        return 0
+    with connect(db_path) as conn, write_transaction(conn):
+        conn.executemany(_UPSERT_REVIEW, clean)
+    return len(clean)
+
+
+# --------------------------------------------------------------------------- queries
+
+def _pair_string(frame: pd.DataFrame) -> pd.Series:
+    """"A–B" for rows that have a pair, else missing."""
+    names = zip(frame["pair_a"], frame["pair_b"], strict=True)
+    return pd.Series(
+        [f"{a}{PAIR_SEPARATOR}{b}" if isinstance(a, str) and isinstance(b, str) else None for a, b in names],
+        index=frame.index, dtype="str",
+    )
+
+
+def _in_list(column: str, values: Iterable[str] | None, params: list[Any]) -> str:
+    """``column IN (?, ?, …)`` with the values appended to params; '' when no filter is asked for."""
+    if values is None:
+        return ""
+    values = list(values)
+    params.extend(values)
+    return f" AND {column} IN ({', '.join('?' * len(values))})"
+
+
+_FACTS_SELECT = """
+SELECT f.fact_id, d.path, f.doc_id, d.published, d.title, d.source, d.url,
+       {fact_columns},
+       f.pair_a, f.pair_b, f.extractor_version,
+       r.status AS review_status, r.corrected_value, r.corrected_period_start, r.corrected_period_end,
+       r.corrected_item, r.note
+FROM facts f
+JOIN documents d ON d.doc_id = f.doc_id
+LEFT JOIN reviews r ON {match}
+WHERE 1 = 1""".format(fact_columns=", ".join(f'f."{c}"' for c in FACT_COLUMNS), match=_FIGURE_MATCH)
+_FLOAT_COLUMNS = ("value", "value_low", "value_high", "value_usd", "fx_rate", "corrected_value")
+_INT_COLUMNS = ("fact_id", "start", "end", "figure")
+
+
+def facts_frame(
+    db_path: DbPath,
+    pair: tuple[str, str] | None = None,
+    metrics: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    start: str | date | None = None,
+    end: str | date | None = None,
+    include_rejected: bool = False,
+    plausible_only: bool = True,
+) -> pd.DataFrame:
+    """One row per fact: the whole fact record, its document's provenance, its review, and effective values.
+
+    Filters run in SQL. ``start``/``end`` (ISO dates) keep facts whose period — as corrected by a review, else
+    as extracted, else the document's publication day — overlaps ``[start, end]``. ``plausible_only`` drops
+    facts the extractor flagged implausible unless a person accepted or corrected them.
+
+    Added columns: ``pair`` ("A–B"), ``review_status`` (None if unreviewed), the ``corrected_*`` fields,
+    ``note``, ``effective_value`` (the corrected value if there is one, else the value),
+    ``effective_value_usd`` (value_usd scaled by the correction), ``effective_period_start``,
+    ``effective_period_end`` and ``effective_item``. Dates stay ISO strings; ``parties`` is a list.
+    """
+    sql, params = _FACTS_SELECT, []
+    if pair is not None:
+        sql += " AND f.pair_a = ? AND f.pair_b = ?"
+        params.extend(_sorted_pair(pair))
+    sql += _in_list("f.metric", metrics, params) + _in_list("f.kind", kinds, params)
+    if start is not None:
+        sql += " AND coalesce(r.corrected_period_end, f.period_end, d.published) >= ?"
+        params.append(_iso_date(start))
+    if end is not None:
+        sql += " AND coalesce(r.corrected_period_start, f.period_start, d.published) <= ?"
+        params.append(_iso_date(end))
+    if not include_rejected:
+        sql += " AND (r.status IS NULL OR r.status <> 'reject')"
+    if plausible_only:
+        sql += " AND (f.plausible = 1 OR r.status IN ('accept', 'correct'))"
+    sql += " ORDER BY d.published, f.doc_id, f.start, f.fact_id"
+
+    with connect(db_path) as conn:
+        frame = pd.read_sql_query(sql, conn, params=params)
+    frame = frame.astype({c: "float64" for c in _FLOAT_COLUMNS} | {c: "int64" for c in _INT_COLUMNS})
+    frame["plausible"] = frame["plausible"].astype(bool)
+    frame["parties"] = [json.loads(p) for p in frame["parties"]]
+    frame["pair"] = _pair_string(frame)
+    return _add_effective_values(frame)
+
+
+def _add_effective_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """What a chart should plot: the reviewer's correction where there is one.
+
+    A corrected value rescales value_usd by corrected/original (the FX rate is unchanged); for a range the
+    original is its midpoint. Without an original to scale from, the USD value is unknown (NaN), not stale.
+    """
+    corrected = frame["review_status"].eq("correct") & frame["corrected_value"].notna()
+    original = frame["value"].fillna((frame["value_low"] + frame["value_high"]) / 2)
+    scale = (frame["corrected_value"] / original.where(original != 0)).where(corrected, 1.0)
+    frame["effective_value"] = frame["corrected_value"].where(corrected, frame["value"])
+    frame["effective_value_usd"] = frame["value_usd"] * scale
+    frame["effective_period_start"] = frame["corrected_period_start"].fillna(frame["period_start"])
+    frame["effective_period_end"] = frame["corrected_period_end"].fillna(frame["period_end"])
+    frame["effective_item"] = frame["corrected_item"].fillna(frame["item"])
+    return frame
+
+
+def documents_frame(db_path: DbPath) -> pd.DataFrame:
+    """One row per document (without its text), newest publication first, with fact and review counts."""
+    sql = """
+        SELECT d.doc_id, d.path, d.title, d.source, d.url, d.published, d.retrieved, d.encoding,
+               d.pair_a, d.pair_b, d.extractor_version, d.n_facts,
+               (SELECT count(*) FROM reviews r WHERE r.doc_id = d.doc_id) AS n_reviews
+        FROM documents d
+        ORDER BY d.published DESC NULLS LAST, d.retrieved DESC, d.doc_id
+    """
+    with connect(db_path) as conn:
+        frame = pd.read_sql_query(sql, conn)
+    frame = frame.astype({"n_facts": "int64", "n_reviews": "int64"})
+    frame.insert(frame.columns.get_loc("pair_b") + 1, "pair", _pair_string(frame))
+    return frame
+
+
+def document_text(db_path: DbPath, doc_id: str) -> str | None:
+    """The stored text of one document (fact offsets refer to it), or None if there is no such document."""
+    with connect(db_path) as conn:
+        row = conn.execute("SELECT text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def pairs(db_path: DbPath) -> list[tuple[str, str]]:
+    """Country pairs that have facts, the most-reported first (ties alphabetical)."""
+    sql = """
+        SELECT pair_a, pair_b FROM facts WHERE pair_a IS NOT NULL AND pair_b IS NOT NULL
+        GROUP BY pair_a, pair_b ORDER BY count(*) DESC, pair_a, pair_b
+    """
+    with connect(db_path) as conn:
+        return [(a, b) for a, b in conn.execute(sql)]
+
+
+def summary(db_path: DbPath, pair: tuple[str, str] | None = None) -> dict[str, Any]:
+    """``latest_published`` (ISO date or None), ``n_documents`` and ``n_facts`` — for all, or for one pair.
+
+    A document belongs to a pair if it is about that pair or has a fact about it.
+    """
+    a, b = _sorted_pair(pair)
+    sql = """
+        WITH docs AS (
+            SELECT published FROM documents
+            WHERE :a IS NULL OR (pair_a = :a AND pair_b = :b)
+               OR doc_id IN (SELECT doc_id FROM facts WHERE pair_a = :a AND pair_b = :b)
+        )
+        SELECT (SELECT max(published) FROM docs), (SELECT count(*) FROM docs),
+               (SELECT count(*) FROM facts WHERE :a IS NULL OR (pair_a = :a AND pair_b = :b))
+    """
+    with connect(db_path) as conn:
+        latest, n_documents, n_facts = conn.execute(sql, {"a": a, "b": b}).fetchone()
+    return {"latest_published": latest, "n_documents": n_documents, "n_facts": n_facts}
+
+
+def orphaned_reviews(db_path: DbPath) -> pd.DataFrame:
+    """Reviews whose figure (span, surface and value) the current extraction no longer produces."""
+    sql = f"""
+        SELECT r.review_id, r.doc_id, d.title, r.start, r."end", r.surface, r.value, r.status,
+               r.corrected_value, r.corrected_period_start, r.corrected_period_end, r.corrected_item,
+               r.note, r.reviewer, r.reviewed_at
+        FROM reviews r JOIN documents d ON d.doc_id = r.doc_id
+        WHERE NOT EXISTS (SELECT 1 FROM facts f WHERE {_FIGURE_MATCH})
+        ORDER BY r.doc_id, r.start, r.review_id
+    """
+    with connect(db_path) as conn:
+        frame = pd.read_sql_query(sql, conn)
+    return frame.astype({"review_id": "int64", "start": "int64", "end": "int64", "value": "float64",
+                         "corrected_value": "float64"})
+
+
+# --------------------------------------------------------------------------- small helpers
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso_date(value: str | date) -> str:
+    """Dates are compared as ISO strings in SQL, so refuse anything else rather than filter silently wrong."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    return date.fromisoformat(str(value)).isoformat()
