@@ -226,13 +226,12 @@ def _build(doc: Document, text: str, sentence: _Sentence, pattern: Pattern, m: r
     period = _nearest_period(text, sentence, fact, published)
     fact.metric = _metric(text, sentence, fact, rules, period)
     if period is not None:
-        fact.period_start = period.start.isoformat() if not period.is_target else (
-            doc.published or period.start.isoformat())
+        fact.period_start = period.start.isoformat()
         fact.period_end = period.end.isoformat()
         fact.period_label = period.label
-        if fact.metric == "target" and not period.is_target:
-            fact.period_start = doc.published or fact.period_start
     fact.parties = _parties(text, sentence, doc.pair, rules)
+    if fact.metric in ("exports", "imports"):
+        fact.metric, fact.parties = _home_viewpoint(fact.metric, fact.parties, rules)
     if kind == "count" or fact.metric in DEFENCE_METRICS:
         fact.supplier, fact.recipient = _direction(text, sentence, fact, rules)
     if kind == "money":
@@ -344,6 +343,14 @@ def _parties(text: str, sentence: _Sentence, pair: list[str], rules: Rules) -> l
     else:
         parties = list(pair)
     return _viewpoint_first(text, sentence, parties)
+
+
+def _home_viewpoint(metric: str, parties: list[str], rules: Rules) -> tuple[str, list[str]]:
+    """Russia's exports to India are India's imports from Russia: state flows from the home country's side."""
+    ordered = _home_first(parties, rules)
+    if len(parties) == 2 and ordered != parties:
+        return ("imports" if metric == "exports" else "exports"), ordered
+    return metric, parties
 
 
 def _viewpoint_first(text: str, sentence: _Sentence, parties: list[str]) -> list[str]:

@@ -92,6 +92,10 @@ _FY_TOKEN = r"(?:fy|fiscal(?:\s+year)?|financial\s+year)"
 _FY_RANGE = regex.compile(rf"\b(?:{_FY_TOKEN}\s*'?)(?P<a>{YEAR}|\d\d)\s*[-–/]\s*(?P<b>{YEAR}|\d\d)\b", F)
 _FY_SINGLE = regex.compile(rf"\b(?:{_FY_TOKEN})\s*'?(?P<a>{YEAR}|\d\d)\b(?!\s*[-–/]\s*\d)", F)
 _PATTERNS: list[tuple[str, object]] = [
+    ("year_ending", regex.compile(
+        rf"\b(?:the\s+)?(?:(?P<fiscal>financial|fiscal)\s+)?year\s+(?:that\s+)?(?:to|ending|ended|which\s+ended)\s+"
+        rf"(?:on\s+|in\s+)?(?P<m>{MONTH})(?:\s+\d{{1,2}})?(?:,?\s*(?P<y>{YEAR}))?", F)),
+    ("relative_month", regex.compile(r"\b(?P<rel>last|previous|this|past)\s+month\b", F)),
     ("month_range", regex.compile(
         rf"\b(?P<m1>{MONTH})\s*(?:{YEAR}\s*)?(?:-|–|—|to|through|till|until)\s*(?P<m2>{MONTH})(?:\s*(?:,|of)?\s*(?P<fyr>(?:fy\s*)?{YEAR}\s*[-–/]\s*\d\d(?:\d\d)?)|,?\s*(?P<y>{YEAR}))?(?:\s+period)?",
         F)),
@@ -132,6 +136,29 @@ def _resolve(name: str, m: regex.Match, published: date | None) -> tuple[date, d
         if b != a + 1:
             return None
         return (*fiscal_year(b), False, False)
+    if name == "year_ending":
+        month = MONTHS.get(g["m"].lower().rstrip("."))
+        if not month:
+            return None
+        if g.get("y"):
+            year = int(g["y"])
+        elif published is not None:
+            year = published.year if month <= published.month else published.year - 1
+        else:
+            return None
+        end = _month_end(year, month)
+        start = date(year - 1, month % 12 + 1, 1) if month != 12 else date(year, 1, 1)
+        if month == 3:
+            return (*fiscal_year(year), False, False)
+        return start, end, f"12 months to {calendar.month_abbr[month]} {year}", False, False
+    if name == "relative_month":
+        if published is None:
+            return None
+        year, month = published.year, published.month
+        if g["rel"].lower() != "this":
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        start, end = date(year, month, 1), _month_end(year, month)
+        return start, end, _month_label(start, end), False, False
     if name == "fy_single":
         return (*fiscal_year(_two_digit_year(g["a"])), False, False)
     if name == "fy_relative":

@@ -506,7 +506,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     alias_alt = "|".join(regex.escape(a) for a in sorted(alias_to_country, key=len, reverse=True))
     country_regex = regex.compile(rf"(?<!\w)(?:{alias_alt})(?:'s|’s)?(?!\w)", regex.VERSION0)
     hedge_alt = _alternation(list(vocab["hedges"]))
-    hedge_regex = regex.compile(rf"(?<![\w-])(?P<hedge>{hedge_alt})\s+(?:of\s+)?(?:the\s+)?$", FLAGS)
+    hedge_regex = regex.compile(rf"(?<![\w-])(?P<hedge>{hedge_alt})\s+$", FLAGS)
     metric_regexes = [(name, regex.compile(_stem_regex(spec["keywords"]), FLAGS))
                       for name, spec in metrics.items() if spec["keywords"]]
     number_words = list(vocab["units"]) + list(vocab["tens"]) + ["dozen", "half", "third", "quarter"]

@@ -183,7 +183,7 @@ COUNTS = [
                                                 "status": "delivered"}], id="commissioned"),
     Case("India bought five S-400 squadrons.", [{"kind": "count", "value": 5.0, "item": "S-400",
                                                  "status": "ordered"}], id="designation-then-noun"),
-    Case("Twenty-six Rafale-M jets are on order.", [{"kind": "count", "value": 26.0, "item": "Rafale"}],
+    Case("Twenty-six Rafale-M jets are on order.", [{"kind": "count", "value": 26.0, "item": "Rafale-M"}],
          id="number-word-capitalised"),
     Case("It has a dozen helicopters.", [{"kind": "count", "value": 12.0, "item": "helicopter"}], id="a-dozen"),
 ]
@@ -287,8 +287,10 @@ PARTIES = [
     Case("Beijing and Moscow traded $240 billion in 2023.", [{"parties": ["China", "Russia"]}], id="china-russia"),
     Case("Washington and New Delhi traded $190 billion.", [{"parties": ["India", "United States"]}],
          id="washington"),
-    Case("Russia's exports to India rose to $61 billion.", [{"parties": ["Russia", "India"], "metric": "exports"}],
-         id="viewpoint-possessive"),
+    Case("Russia's exports to India rose to $61 billion.", [{"parties": ["India", "Russia"], "metric": "imports"}],
+         id="flows-restated-from-home-side"),
+    Case("China's exports to Russia rose to $110 billion.", [{"parties": ["China", "Russia"], "metric": "exports"}],
+         id="viewpoint-possessive-no-home-country"),
     Case("India's imports from Russia rose to $61 billion.", [{"parties": ["India", "Russia"], "metric": "imports"}],
          id="india-imports"),
 ]

@@ -1,0 +1,389 @@
+"""Every figure the dashboard draws, on one print-ready plotly template that carries its own provenance.
+
+A chart is screenshotted, pasted into briefs and exported as PNG, so the title, the source line, the period
+basis and "data as of" live inside the figure, not in the page around it. Each mark carries its fact id in
+``customdata`` so a click leads back to the sentence it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.subplots import make_subplots
+
+from dashboard.queries import BASIS_LABELS, MISSING_OUTLET, QUALIFIER_LABELS, fiscal_year_label, format_usd
+
+TEMPLATE_NAME = "figure_desk"
+FONT = "Liberation Sans, Helvetica Neue, Helvetica, Arial, sans-serif"
+INK, MUTED, GRID = "#1f2933", "#5f6b7a", "#e3e7ec"
+BRAND = "Figure Desk"
+
+# One restrained colour per series and per country, the same on every chart.
+SERIES_COLOURS = {
+    "trade_total": "#23466e", "exports": "#3d8b6d", "imports": "#c9812a", "target": "#6b6b6b",
+}
+COUNTRY_COLOURS = {
+    "Russia": "#a23b3b", "United States": "#3b6ea5", "France": "#6a4c93", "India": "#d9822b",
+    "China": "#8c6d31", "Israel": "#2a8c8c", "United Kingdom": "#4d7a4d", "Germany": "#555555",
+}
+FALLBACK_COLOURS = ("#7d8c9c", "#9c7d8c", "#8c9c7d", "#6f7f9f", "#9f8f6f")
+UNKNOWN_COLOUR = "#a0a7b0"
+QUALIFIER_SYMBOLS = {
+    "exact": "circle", "approx": "circle-open", "at_least": "triangle-up", "at_most": "triangle-down",
+    "range": "square",
+}
+TARGET_SYMBOL = "star"
+SPAN_STYLES = {True: ("solid", 3.5), False: ("dot", 2.5)}  # full year on the chosen basis, anything else
+HEIGHT = 560
+
+pio.templates[TEMPLATE_NAME] = go.layout.Template(layout=go.Layout(
+    font=dict(family=FONT, size=14, color=INK),
+    title=dict(font=dict(size=20, color=INK), x=0.0, xanchor="left", xref="paper", y=0.97, yanchor="top"),
+    paper_bgcolor="white", plot_bgcolor="white",
+    colorway=list(SERIES_COLOURS.values()),
+    xaxis=dict(showgrid=False, linecolor="#9aa5b1", ticks="outside", tickcolor="#9aa5b1", zeroline=False,
+               title=dict(font=dict(size=13, color=MUTED))),
+    yaxis=dict(gridcolor=GRID, zeroline=True, zerolinecolor="#9aa5b1", rangemode="tozero",
+               title=dict(font=dict(size=13, color=MUTED))),
+    legend=dict(font=dict(size=13), bgcolor="rgba(255,255,255,0)", itemclick="toggle"),
+    hoverlabel=dict(font=dict(family=FONT, size=13), bgcolor="white", bordercolor="#9aa5b1", align="left"),
+    margin=dict(l=70, r=30, t=96, b=118),
+))
+
+
+def country_colour(name: object, order: Iterable[str] = ()) -> str:
+    """The country's colour; unknown countries get a muted colour by their place in ``order``."""
+    if not isinstance(name, str) or not name:
+        return UNKNOWN_COLOUR
+    if name in COUNTRY_COLOURS:
+        return COUNTRY_COLOURS[name]
+    others = [n for n in dict.fromkeys(order) if n not in COUNTRY_COLOURS]
+    index = others.index(name) if name in others else len(others)
+    return FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)]
+
+
+# --------------------------------------------------------------------------- provenance
+
+def source_line(rows: pd.DataFrame, max_outlets: int = 4) -> str:
+    """'Source: 5 news reports, PTI, ANI and 2 others; figures extracted and normalised by Figure Desk'."""
+    docs = rows.drop_duplicates("doc_id") if "doc_id" in rows else rows
+    n = len(docs)
+    counts = docs["source"].fillna(MISSING_OUTLET).value_counts() if "source" in docs else pd.Series()
+    names = [str(x) for x in counts.index]
+    shown = names[:max_outlets]
+    rest = len(names) - len(shown)
+    outlets = ", ".join(shown) + (f" and {rest} other{'s' if rest != 1 else ''}" if rest else "")
+    reports = f"{n} news report{'s' if n != 1 else ''}"
+    return f"Source: {reports}{', ' + outlets if outlets else ''}; figures extracted and normalised by {BRAND}"
+
+
+def format_day(value: str | date | None) -> str:
+    """'2024-07-10' → '10 Jul 2024' (unknown stays 'unknown')."""
+    if not value:
+        return "unknown"
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{day.day} {day:%b %Y}"
+
+
+def finish(fig: go.Figure, *, title: str, subtitle: str, rows: pd.DataFrame, basis: str,
+           as_of: str | None, height: int = HEIGHT) -> go.Figure:
+    """Apply the template and write title, source line, period basis and data-as-of into the figure."""
+    fig.update_layout(
+        template=TEMPLATE_NAME, height=height,
+        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=13, color=MUTED))),
+    )
+    fig.add_annotation(
+        text=f"{source_line(rows)}<br>Period basis: {basis} · Data as of {format_day(as_of)}",
+        xref="paper", yref="paper", x=0, y=0, yshift=-fig.layout.margin.b + 6 if fig.layout.margin.b else -112,
+        xanchor="left", yanchor="bottom", align="left", showarrow=False, font=dict(size=11, color=MUTED),
+    )
+    return fig
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank chart that says why it is blank (used only when a page still wants a chart slot)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=15, color=MUTED))
+    fig.update_layout(template=TEMPLATE_NAME, height=260, xaxis_visible=False, yaxis_visible=False)
+    return fig
+
+
+def _key_entry(fig: go.Figure, name: str, *, symbol: str | None = None, dash: str | None = None,
+               width: float = 2.5) -> None:
+    """A grey legend-only trace explaining an encoding (symbol or line style), in the second legend."""
+    if symbol:
+        trace = go.Scatter(x=[None], y=[None], mode="markers", name=name, legend="legend2",
+                           marker=dict(symbol=symbol, size=11, color=MUTED, line=dict(width=2, color=MUTED)))
+    else:
+        trace = go.Scatter(x=[None], y=[None], mode="lines", name=name, legend="legend2",
+                           line=dict(dash=dash, width=width, color=MUTED))
+    fig.add_trace(trace.update(hoverinfo="skip"))
+
+
+def _year_axis(fig: go.Figure, first: pd.Timestamp, last: pd.Timestamp, basis: str, row: int | None = None,
+               col: int | None = None) -> None:
+    """Label each year at its middle and rule a light line at each year boundary (1 Jan or 1 April)."""
+    month = 4 if basis == "fiscal" else 1
+    start_year = first.year - (1 if first.month < month else 0)
+    end_year = last.year
+    years = list(range(start_year, end_year + 1))
+    step = max(1, len(years) // 12 + (1 if len(years) > 12 else 0))
+    label = fiscal_year_label if basis == "fiscal" else (lambda d: str(d.year))
+    mids = [pd.Timestamp(y, month, 1) + pd.DateOffset(months=6) for y in years]
+    bounds = [pd.Timestamp(y, month, 1) for y in years + [end_year + 1]]
+    fig.update_xaxes(
+        tickmode="array", tickvals=mids[::step], ticktext=[label(m.date()) for m in mids[::step]], ticks="",
+        minor=dict(tickmode="array", tickvals=bounds, showgrid=True, gridcolor=GRID, ticks="outside",
+                   ticklen=5, tickcolor="#9aa5b1"),
+        title_text="Calendar year" if basis == "calendar" else "Indian fiscal year (April–March)",
+        row=row, col=col,
+    )
+
+
+def _qualifier_text(qualifier: str) -> str:
+    return QUALIFIER_LABELS.get(qualifier, qualifier)
+
+
+# --------------------------------------------------------------------------- trade
+
+def trade_chart(trade: pd.DataFrame, *, pair_label: str, basis: str, as_of: str | None) -> go.Figure:
+    """Trade value over time: each report a mark, with a line across the period it covers.
+
+    Solid lines are whole years on the chosen basis (calendar or Indian fiscal), dotted lines any other
+    span ("first eight months", a fiscal year seen on the calendar view). Reports of the same metric and
+    period are spread side by side across the span. Targets are stars at their deadline.
+    """
+    fig = go.Figure()
+    dated = trade[~trade["coverage"].isin(("none",))]
+    for metric, series in dated.drop_duplicates("metric")[["metric", "series"]].itertuples(index=False):
+        rows = dated[dated["metric"].eq(metric)]
+        colour = SERIES_COLOURS.get(metric, UNKNOWN_COLOUR)
+        if metric == "target":
+            fig.add_trace(_marks(rows, name="Target (stated goal)", colour=colour, symbol=TARGET_SYMBOL,
+                                 size=16, hover=_target_hover))
+            continue
+        for full, (dash, width) in SPAN_STYLES.items():
+            spans = rows[rows["full_year"].eq(full)]
+            if spans.empty:
+                continue
+            fig.add_trace(go.Scatter(
+                x=_segments(spans["x_start"], spans["x_end"]), y=_segments(spans["usd_bn"], spans["usd_bn"]),
+                mode="lines", line=dict(color=colour, dash=dash, width=width), opacity=0.6,
+                legendgroup=metric, showlegend=False, hoverinfo="skip", name=f"{series} span",
+            ))
+        fig.add_trace(_marks(rows, name=series, colour=colour, symbol=None, size=11, hover=_trade_hover))
+    if dated.empty:
+        return empty_figure("No dated trade figures for this selection")
+    _key_entry(fig, f"Whole {'fiscal' if basis == 'fiscal' else 'calendar'} year", dash="solid", width=3.5)
+    _key_entry(fig, "Part of a year or other span", dash="dot")
+    for qualifier in ("exact", "approx", "at_least", "at_most", "range"):
+        if dated["qualifier"].eq(qualifier).any() and not dated.loc[dated["qualifier"].eq(qualifier),
+                                                                    "metric"].eq("target").all():
+            _key_entry(fig, _qualifier_text(qualifier), symbol=QUALIFIER_SYMBOLS[qualifier])
+    _year_axis(fig, dated["x_start"].min(), dated["x_end"].max() - pd.Timedelta(days=1), basis)
+    fig.update_yaxes(title_text="US$ billion", tickprefix="$", ticksuffix=" bn")
+    fig.update_layout(
+        legend=dict(title=dict(text="Figure"), x=1.01, y=1.0, xanchor="left", yanchor="top"),
+        legend2=dict(title=dict(text="Key"), x=1.01, y=0.52, xanchor="left", yanchor="top"),
+        margin=dict(r=230), hovermode="closest",
+    )
+    return finish(
+        fig, title=f"{pair_label} trade, US$ billion",
+        subtitle="Each mark is one news report; its line spans the period the figure covers. "
+                 "Reports of the same period sit side by side, not averaged.",
+        rows=dated, basis=BASIS_LABELS[basis], as_of=as_of,
+    )
+
+
+def _segments(starts: pd.Series, ends: pd.Series) -> list:
+    """x or y values for many two-point lines in one trace, separated by gaps (None)."""
+    out: list = []
+    for a, b in zip(starts, ends, strict=True):
+        out += [a, b, None]
+    return out
+
+
+def _marks(rows: pd.DataFrame, *, name: str, colour: str, symbol: str | None, size: int, hover) -> go.Scatter:
+    symbols = [symbol or QUALIFIER_SYMBOLS.get(q, "circle") for q in rows["qualifier"]]
+    is_range = rows["qualifier"].eq("range")
+    return go.Scatter(
+        x=rows["x_mark"], y=rows["usd_bn"], mode="markers", name=name, legendgroup=str(rows["metric"].iloc[0]),
+        marker=dict(symbol=symbols, size=size, color=colour, line=dict(width=2, color=colour)),
+        error_y=dict(type="data", symmetric=False, visible=bool(is_range.any()), color=colour, thickness=1.5,
+                     width=6, array=(rows["usd_high_bn"] - rows["usd_bn"]).where(is_range, 0).fillna(0),
+                     arrayminus=(rows["usd_bn"] - rows["usd_low_bn"]).where(is_range, 0).fillna(0)),
+        customdata=rows["fact_id"].astype(int), hovertext=[hover(r) for r in rows.itertuples()],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
+def _trade_hover(r) -> str:
+    lines = [f"<b>{r.series}: {format_usd(r.usd_bn * 1e9)}</b> ({_qualifier_text(r.qualifier).lower()})",
+             f"Period: {r.period_label or 'not stated'} · {_COVERS.get(r.coverage, r.coverage)}",
+             f"As reported: {r.original}",
+             f"{r.source if isinstance(r.source, str) else MISSING_OUTLET}, {format_day(r.published)}"]
+    if r.qualifier == "range":
+        lines.insert(1, f"Range: {format_usd(r.usd_low_bn * 1e9)} – {format_usd(r.usd_high_bn * 1e9)}")
+    if r.n_reports > 1:
+        lines.append(f"Report {r.report_no} of {r.n_reports} for this period")
+    return "<br>".join(_escape_hover(x) for x in lines)
+
+
+def _target_hover(r) -> str:
+    lines = [f"<b>Target: {format_usd(r.usd_bn * 1e9)} {r.period_label or ''}</b>",
+             f"As reported: {r.original}",
+             f"Stated in {r.source if isinstance(r.source, str) else MISSING_OUTLET}, {format_day(r.published)}"]
+    return "<br>".join(_escape_hover(x) for x in lines)
+
+
+def _escape_hover(text: str) -> str:
+    """Plotly renders a small HTML subset in hover text; article words must not open tags."""
+    return text.replace("<b>", "\x00b").replace("</b>", "\x00/b").replace("<", "&lt;").replace(
+        ">", "&gt;").replace("\x00b", "<b>").replace("\x00/b", "</b>")
+
+
+_COVERS = {
+    "calendar_year": "calendar year", "fiscal_year": "fiscal year (Apr–Mar)", "part_year": "part of a year",
+    "multi_year": "several years", "none": "period not stated", "target": "target",
+}
+
+
+# --------------------------------------------------------------------------- defence
+
+def deal_values_chart(deals: pd.DataFrame, *, pair_label: str, as_of: str | None) -> go.Figure:
+    """Defence deal values over time, one mark per reported figure, coloured by supplier."""
+    fig = go.Figure()
+    order = [s for s in deals["supplier"].dropna().astype(str)]
+    for supplier, rows in deals.groupby(deals["supplier"].fillna("Supplier not stated"), sort=True):
+        colour = country_colour(supplier if supplier != "Supplier not stated" else None, order)
+        rows = rows.assign(x_mark=rows["deal_date"])
+        trace = _marks(rows, name=str(supplier), colour=colour, symbol=None, size=12, hover=_deal_hover)
+        trace.update(mode="markers+text", text=rows["system"], textposition="top center",
+                     textfont=dict(size=12, color=INK))
+        fig.add_trace(trace)
+    for qualifier in ("exact", "approx", "at_least", "at_most", "range"):
+        if deals["qualifier"].eq(qualifier).any():
+            _key_entry(fig, _qualifier_text(qualifier), symbol=QUALIFIER_SYMBOLS[qualifier])
+    fig.update_xaxes(title_text="Date of the deal (as reported)", type="date")
+    fig.update_yaxes(title_text="US$ billion", tickprefix="$", ticksuffix=" bn")
+    fig.update_layout(
+        legend=dict(title=dict(text="Supplier"), x=1.01, y=1.0, xanchor="left", yanchor="top"),
+        legend2=dict(title=dict(text="Key"), x=1.01, y=0.52, xanchor="left", yanchor="top"),
+        margin=dict(r=230),
+    )
+    return finish(
+        fig, title=f"{pair_label} defence deal values, US$ billion",
+        subtitle="Each mark is one reported figure, labelled with the system it buys; other currencies "
+                 "converted at the rate of the deal's date.",
+        rows=deals, basis="date of the deal, else date of the report", as_of=as_of,
+    )
+
+
+def _deal_hover(r) -> str:
+    lines = [f"<b>{r.system}: {format_usd(r.usd_bn * 1e9)}</b> ({_qualifier_text(r.qualifier).lower()})",
+             f"As reported: {r.original}",
+             f"Supplier → recipient: {r.supplier if isinstance(r.supplier, str) else '?'} → "
+             f"{r.recipient if isinstance(r.recipient, str) else '?'}",
+             f"{r.source if isinstance(r.source, str) else MISSING_OUTLET}, {format_day(r.published)}"]
+    return "<br>".join(_escape_hover(x) for x in lines)
+
+
+def deliveries_chart(delivered: pd.DataFrame, register: pd.DataFrame, *, pair_label: str,
+                     as_of: str | None) -> go.Figure:
+    """Units delivered per system over time (one panel each, own scale), with the number ordered as a rule."""
+    systems = list(dict.fromkeys(delivered["system"]))
+    fig = make_subplots(rows=len(systems), cols=1, shared_xaxes=True, subplot_titles=systems,
+                        vertical_spacing=min(0.12, 0.5 / max(len(systems), 1)))
+    for i, system in enumerate(systems, start=1):
+        rows = delivered[delivered["system"].eq(system)].sort_values("when")
+        entry = register[register["System"].eq(system)]
+        supplier = entry["Supplier"].iloc[0] if not entry.empty else None
+        colour = country_colour(supplier)
+        fig.add_trace(go.Scatter(
+            x=rows["when"], y=rows["effective_value"], mode="lines+markers", name=system, showlegend=False,
+            line=dict(color=colour, width=2.5),
+            marker=dict(symbol=[QUALIFIER_SYMBOLS.get(q, "circle") for q in rows["qualifier"]], size=11,
+                        color=colour, line=dict(width=2, color=colour)),
+            customdata=rows["fact_id"].astype(int),
+            hovertext=[_escape_hover(
+                f"<b>{system}: {v:,.0f} delivered</b> ({_qualifier_text(q).lower()})<br>As reported: {s}<br>"
+                f"{src if isinstance(src, str) else MISSING_OUTLET}, {format_day(p)}")
+                for v, q, s, src, p in zip(rows["effective_value"], rows["qualifier"], rows["surface"],
+                                           rows["source"], rows["published"], strict=True)],
+            hovertemplate="%{hovertext}<extra></extra>",
+        ), row=i, col=1)
+        ordered = entry["Ordered"].iloc[0] if not entry.empty else None
+        if ordered is not None and pd.notna(ordered):
+            fig.add_hline(y=ordered, line=dict(color=MUTED, dash="dash", width=1.5), row=i, col=1,
+                          annotation_text=f"ordered: {ordered:,.0f}", annotation_position="top left",
+                          annotation_font=dict(size=12, color=MUTED))
+        fig.update_yaxes(title_text="Units", rangemode="tozero", row=i, col=1)
+    fig.update_xaxes(type="date")
+    fig.update_xaxes(title_text="Date of the report (or of the delivery, when stated)", row=len(systems), col=1)
+    fig.update_layout(showlegend=False)
+    return finish(
+        fig, title=f"{pair_label} defence deliveries by system, units",
+        subtitle="Cumulative deliveries as each report states them; dashed rule: units ordered.",
+        rows=delivered, basis="date of the report", as_of=as_of,
+        height=max(HEIGHT, 220 * len(systems) + 230),
+    )
+
+
+# --------------------------------------------------------------------------- overview
+
+LANES = ("Orders", "Deliveries", "Deal values")
+
+
+def timeline_chart(events: pd.DataFrame, *, pair_label: str, as_of: str | None) -> go.Figure:
+    """Trade totals (top) and defence events (bottom) on one time axis."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.08,
+                        subplot_titles=("Total trade reported, US$ billion", "Defence events"))
+    trade = events[events["lane"].eq("Trade")]
+    if not trade.empty:
+        colour = SERIES_COLOURS["trade_total"]
+        fig.add_trace(go.Scatter(
+            x=trade["when"], y=trade["usd_bn"], mode="markers", name="Total trade (period end)",
+            marker=dict(symbol=[QUALIFIER_SYMBOLS.get(q, "circle") for q in trade["qualifier"]], size=11,
+                        color=colour, line=dict(width=2, color=colour)),
+            customdata=trade["fact_id"].astype(int), hovertext=[_event_hover(r) for r in trade.itertuples()],
+            hovertemplate="%{hovertext}<extra></extra>",
+        ), row=1, col=1)
+    defence = events[events["lane"].isin(LANES)]
+    order = list(defence["supplier"].dropna().astype(str))
+    for supplier, rows in defence.groupby(defence["supplier"].fillna("Supplier not stated"), sort=True):
+        colour = country_colour(supplier if supplier != "Supplier not stated" else None, order)
+        fig.add_trace(go.Scatter(
+            x=rows["when"], y=rows["lane"], mode="markers", name=f"Defence: {supplier}",
+            marker=dict(symbol="diamond", size=12, color=colour, line=dict(width=1, color="white")),
+            customdata=rows["fact_id"].astype(int), hovertext=[_event_hover(r) for r in rows.itertuples()],
+            hovertemplate="%{hovertext}<extra></extra>",
+        ), row=2, col=1)
+    fig.update_yaxes(title_text="US$ billion", tickprefix="$", ticksuffix=" bn", rangemode="tozero",
+                     row=1, col=1)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(LANES), row=2, col=1,
+                     showgrid=True, rangemode="normal", zeroline=False)
+    fig.update_xaxes(type="date")
+    fig.update_xaxes(title_text="Period end (trade) · date of the event or report (defence)", row=2, col=1)
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", yref="paper"),
+                      margin=dict(t=130))
+    return finish(
+        fig, title=f"{pair_label}: trade and defence over time",
+        subtitle="Defence deal values are never added to trade totals.",
+        rows=events, basis="end of the period each trade figure covers", as_of=as_of, height=620,
+    )
+
+
+def _event_hover(r) -> str:
+    head = f"<b>{r.lane}: {r.label}</b>"
+    if pd.notna(r.usd_bn) and r.lane != "Trade":
+        head += f" ({format_usd(r.usd_bn * 1e9)})"
+    return _escape_hover(f"{head}<br>{r.source if isinstance(r.source, str) else MISSING_OUTLET}, "
+                         f"{format_day(r.published)}")

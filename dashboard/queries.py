@@ -1,0 +1,473 @@
+"""Tidy frames for the pages: pandas transforms over `store.facts_frame` rows (no SQL, no Streamlit).
+
+Every function takes the fact frame the store returns (one row per fact, with the ``effective_*`` columns
+that apply people's reviews) and returns a new frame; nothing here reads the database, so each transform is
+tested with a small hand-made frame.
+
+>>> period_coverage("2022-04-01", "2023-03-31")
+'fiscal_year'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from functools import cache
+
+import pandas as pd
+
+from extractors.rules import default_rules
+
+TRADE_METRICS: tuple[str, ...] = ("trade_total", "exports", "imports")
+# Counted items that are not defence equipment. items.yaml has no category field yet, so the one civil
+# noun it lists is named here; everything else it lists is a platform or weapon.
+NON_DEFENCE_ITEMS = frozenset({"reactor"})
+DEFENCE_COUNT_METRICS = frozenset({"order", "delivery", "production"})
+BASES = ("calendar", "fiscal")
+BASIS_LABELS = {"calendar": "Calendar years (January–December)", "fiscal": "Indian fiscal years (April–March)"}
+QUALIFIER_LABELS = {
+    "exact": "Exact", "approx": "Approximate", "at_least": "Lower bound (at least)",
+    "at_most": "Upper bound (at most)", "range": "Range (low–high)",
+}
+MISSING_OUTLET = "unnamed outlet"
+
+
+@cache
+def metric_labels() -> dict[str, str]:
+    """What a person reads for each metric, as defined once in the rules (metrics.yaml)."""
+    return {name: spec["label"] for name, spec in default_rules().metrics.items()}
+
+
+def metric_label(metric: str) -> str:
+    return metric_labels().get(metric, metric.replace("_", " ").capitalize())
+
+
+def pair_label(pair: tuple[str, str]) -> str:
+    """The store's spelling of a pair: names sorted, en dash."""
+    a, b = sorted(pair)
+    return f"{a}\u2013{b}"
+
+
+def parse_pair(text: str) -> tuple[str, str] | None:
+    """'India–Russia' (en dash, hyphen or '/') → ('India', 'Russia'); None when it is not two names."""
+    for sep in ("\u2013", "/", "-"):
+        parts = [p.strip() for p in text.split(sep)]
+        if len(parts) == 2 and all(parts):
+            a, b = sorted(parts)
+            return a, b
+    return None
+
+
+# --------------------------------------------------------------------------- periods
+
+def _as_date(value: object) -> date | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def period_coverage(start: object, end: object) -> str:
+    """What span a figure covers: calendar_year | fiscal_year | part_year | multi_year | none.
+
+    >>> period_coverage("2023-01-01", "2023-08-31")
+    'part_year'
+    """
+    s, e = _as_date(start), _as_date(end)
+    if s is None or e is None:
+        return "none"
+    if (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year:
+        return "calendar_year"
+    if (s.month, s.day, e.month, e.day) == (4, 1, 3, 31) and e.year == s.year + 1:
+        return "fiscal_year"
+    return "part_year" if (e - s).days < 360 else "multi_year"
+
+
+def fiscal_year_label(day: date) -> str:
+    """Indian fiscal year (1 April – 31 March) containing a day: date(2023, 2, 1) → '2022-23'."""
+    first = day.year if day.month >= 4 else day.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+def basis_year(end: object, basis: str) -> str | None:
+    """The year (calendar '2023' or fiscal '2022-23') a figure is filed under: the one its period ends in."""
+    e = _as_date(end)
+    if e is None:
+        return None
+    return fiscal_year_label(e) if basis == "fiscal" else str(e.year)
+
+
+def is_full_year(coverage: str, basis: str) -> bool:
+    """A figure is drawn as a full year only when it covers exactly one year of the chosen basis."""
+    return coverage == ("fiscal_year" if basis == "fiscal" else "calendar_year")
+
+
+def year_bounds(facts: pd.DataFrame) -> tuple[int, int] | None:
+    """First and last calendar year any fact's period (or its article's date) touches."""
+    if facts.empty:
+        return None
+    starts = pd.to_datetime(facts["effective_period_start"].fillna(facts["published"]), errors="coerce")
+    ends = pd.to_datetime(facts["effective_period_end"].fillna(facts["published"]), errors="coerce")
+    if starts.isna().all() or ends.isna().all():
+        return None
+    return int(starts.min().year), int(ends.max().year)
+
+
+# --------------------------------------------------------------------------- formatting
+
+def format_usd(value: float | None) -> str:
+    """$65.7 bn, $500 m; '' when unknown."""
+    if value is None or pd.isna(value):
+        return ""
+    if abs(value) >= 1e9:
+        return f"${value / 1e9:,.2f} bn".replace(".00 bn", " bn")
+    if abs(value) >= 1e6:
+        return f"${value / 1e6:,.0f} m"
+    return f"${value:,.0f}"
+
+
+def _reported_as(group: pd.DataFrame) -> str:
+    return "; ".join(dict.fromkeys(str(s) for s in group["surface"]))
+
+
+def one_row_per_figure(facts: pd.DataFrame) -> pd.DataFrame:
+    """Collapse facts that state the same figure in two currencies ("€7.87 billion (Rs 59,000 crore)").
+
+    Keeps the US-dollar statement when there is one (no exchange rate needed), else the first stated, and
+    records every surface in ``reported_as`` so the other currency is still visible in the hover.
+    """
+    if facts.empty:
+        return facts.assign(reported_as=pd.Series(dtype="str"))
+    ranked = facts.assign(_usd_native=facts["unit"].ne("USD"))
+    ranked = ranked.sort_values(["doc_id", "figure", "_usd_native", "start"], kind="stable")
+    surfaces = ranked.groupby(["doc_id", "figure"], sort=False)[["surface"]].apply(_reported_as)
+    kept = ranked.drop_duplicates(["doc_id", "figure"]).drop(columns="_usd_native")
+    kept = kept.join(surfaces.rename("reported_as"), on=["doc_id", "figure"])
+    return kept.sort_index()
+
+
+def _usd_bounds(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Low and high of a range in USD, converted at the same rate as its midpoint."""
+    mid = (frame["value_low"] + frame["value_high"]) / 2
+    rate = frame["effective_value_usd"] / mid.where(mid != 0)
+    return frame["value_low"] * rate, frame["value_high"] * rate
+
+
+def _original(row: pd.Series) -> str:
+    if row["unit"] == "USD" and str(row["reported_as"]) == str(row["surface"]):
+        return str(row["surface"])
+    text = str(row["reported_as"])
+    if row["unit"] != "USD" and pd.notna(row.get("fx_rate")) and pd.notna(row.get("fx_date")):
+        text += f" (at {row['fx_rate']:.4g} USD/{row['unit']}, {row['fx_date']})"
+    return text
+
+
+# --------------------------------------------------------------------------- trade
+
+def trade_figures(facts: pd.DataFrame, basis: str = "calendar") -> pd.DataFrame:
+    """Trade values and trade targets in US dollars, one row per report, with the span each covers.
+
+    Nothing is averaged: two outlets quoting the same metric and period stay two rows, numbered by
+    ``report_no`` (1..``n_reports``) so a chart can set them side by side. Added columns: series (label),
+    coverage, full_year (for the chosen basis), basis_year, usd_bn, usd_low_bn, usd_high_bn, original,
+    x_start/x_end (timestamps; end is the day after the period), x_mark (where the report's marker sits).
+    """
+    money = facts[facts["kind"].eq("money") & facts["metric"].isin((*TRADE_METRICS, "target"))]
+    money = money[money["effective_value_usd"].notna()]
+    if money.empty:
+        return _empty_trade()
+    rows = one_row_per_figure(money).copy()
+    rows["series"] = rows["metric"].map(metric_label)
+    rows["coverage"] = [period_coverage(s, e) for s, e in
+                        zip(rows["effective_period_start"], rows["effective_period_end"], strict=True)]
+    rows.loc[rows["metric"].eq("target"), "coverage"] = "target"
+    rows["full_year"] = [is_full_year(c, basis) for c in rows["coverage"]]
+    rows["basis_year"] = [basis_year(e, basis) if c not in ("none", "target") else None
+                          for c, e in zip(rows["coverage"], rows["effective_period_end"], strict=True)]
+    rows["usd_bn"] = rows["effective_value_usd"] / 1e9
+    low, high = _usd_bounds(rows)
+    rows["usd_low_bn"], rows["usd_high_bn"] = low / 1e9, high / 1e9
+    rows["original"] = rows.apply(_original, axis=1)
+    rows["x_start"] = pd.to_datetime(rows["effective_period_start"], errors="coerce")
+    rows["x_end"] = pd.to_datetime(rows["effective_period_end"], errors="coerce") + pd.Timedelta(days=1)
+    rows = rows.sort_values(["metric", "x_start", "x_end", "published", "fact_id"], kind="stable")
+    keys = ["metric", "effective_period_start", "effective_period_end"]
+    grouped = rows.groupby(keys, dropna=False, sort=False)
+    rows["report_no"] = grouped.cumcount() + 1
+    rows["n_reports"] = grouped["fact_id"].transform("size")
+    span = rows["x_end"] - rows["x_start"]
+    rows["x_mark"] = rows["x_start"] + span * (rows["report_no"] / (rows["n_reports"] + 1))
+    is_target = rows["coverage"].eq("target")
+    rows.loc[is_target, "x_mark"] = rows.loc[is_target, "x_end"] - pd.Timedelta(days=1)
+    return rows.reset_index(drop=True)
+
+
+def _empty_trade() -> pd.DataFrame:
+    columns = ["fact_id", "metric", "series", "coverage", "full_year", "basis_year", "usd_bn", "usd_low_bn",
+               "usd_high_bn", "original", "x_start", "x_end", "x_mark", "report_no", "n_reports", "qualifier",
+               "period_label", "source", "published", "title", "doc_id", "reported_as"]
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def trade_table(trade: pd.DataFrame) -> pd.DataFrame:
+    """Every dated trade report, filed under its basis year, for the table beside the chart."""
+    dated = trade[~trade["coverage"].isin(("none", "target"))]
+    table = pd.DataFrame({
+        "Year": dated["basis_year"],
+        "Figure": dated["series"],
+        "Period": dated["period_label"].fillna(""),
+        "Covers": dated["coverage"].map(_COVERAGE_WORDS),
+        "US$ bn": dated["usd_bn"].round(2),
+        "Qualifier": dated["qualifier"].map(QUALIFIER_LABELS),
+        "As reported": dated["original"],
+        "Outlet": dated["source"].fillna(MISSING_OUTLET),
+        "Published": dated["published"],
+        "Reports for this period": dated["n_reports"],
+        "fact_id": dated["fact_id"],
+    })
+    return table.sort_values(["Year", "Figure", "Published"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+_COVERAGE_WORDS = {
+    "calendar_year": "Calendar year", "fiscal_year": "Fiscal year (Apr–Mar)", "part_year": "Part of a year",
+    "multi_year": "Several years", "none": "Period not stated", "target": "Target",
+}
+
+
+def latest_trade_figure(facts: pd.DataFrame, full_years_only: bool = True) -> pd.Series | None:
+    """The most recent total-trade report: latest period end, then the latest article; None if none.
+
+    By default only whole calendar or fiscal years count, so a headline never sets a four-month figure
+    beside annual ones without saying so; pass ``full_years_only=False`` for the latest of any span.
+    """
+    trade = trade_figures(facts)
+    spans = ("calendar_year", "fiscal_year") if full_years_only else ("calendar_year", "fiscal_year",
+                                                                      "part_year", "multi_year")
+    trade = trade[trade["metric"].eq("trade_total") & trade["coverage"].isin(spans)]
+    if trade.empty:
+        return None
+    return trade.sort_values(["x_end", "published", "fact_id"]).iloc[-1]
+
+
+# --------------------------------------------------------------------------- defence
+
+def _defence_counts(facts: pd.DataFrame) -> pd.DataFrame:
+    counts = facts[facts["kind"].eq("count") & facts["effective_item"].notna()]
+    counts = counts[~counts["effective_item"].isin(NON_DEFENCE_ITEMS)]
+    return counts[counts["metric"].isin(DEFENCE_COUNT_METRICS) | counts["status"].notna()]
+
+
+def defence_deals(facts: pd.DataFrame) -> pd.DataFrame:
+    """Deal values in articles that name a defence system, each linked to the system nearest to it.
+
+    An article about trade that calls an import bill a "deal" names no system, so it is left out here (it
+    stays on the Data page). Added columns: system, usd_bn, usd_low_bn, usd_high_bn, original, deal_date.
+    """
+    counts = _defence_counts(facts)
+    deals = facts[facts["metric"].eq("deal_value") & facts["kind"].eq("money")
+                  & facts["effective_value_usd"].notna() & facts["doc_id"].isin(counts["doc_id"])]
+    if deals.empty:
+        return deals.assign(system=pd.Series(dtype="str"), usd_bn=pd.Series(dtype="float64"),
+                            usd_low_bn=pd.Series(dtype="float64"), usd_high_bn=pd.Series(dtype="float64"),
+                            original=pd.Series(dtype="str"), deal_date=pd.Series(dtype="datetime64[ns]"))
+    deals = one_row_per_figure(deals).copy()
+    systems = []
+    for row in deals.itertuples():
+        if isinstance(row.effective_item, str):
+            systems.append(row.effective_item)
+            continue
+        same_doc = counts[counts["doc_id"].eq(row.doc_id)]
+        distance = (same_doc["start"] - row.start).abs()
+        systems.append(same_doc.loc[distance.idxmin(), "effective_item"])
+    deals["system"] = systems
+    deals["usd_bn"] = deals["effective_value_usd"] / 1e9
+    low, high = _usd_bounds(deals)
+    deals["usd_low_bn"], deals["usd_high_bn"] = low / 1e9, high / 1e9
+    deals["original"] = deals.apply(_original, axis=1)
+    deals["deal_date"] = pd.to_datetime(deals["effective_period_start"].fillna(deals["published"]),
+                                        errors="coerce")
+    return deals.reset_index(drop=True)
+
+
+def _most_common(values: pd.Series, prefer: str | None = None, exclude: str | None = None) -> str | None:
+    """The most frequent name; a tie goes to ``prefer`` when it is among the tied (else alphabetical)."""
+    values = values.dropna()
+    values = values[values.ne(exclude)] if exclude else values
+    if values.empty:
+        return None
+    modes = [str(v) for v in values.mode()]
+    return prefer if prefer in modes else modes[0]
+
+
+def _sources(group: pd.DataFrame) -> str:
+    outlets = list(dict.fromkeys(group["source"].fillna(MISSING_OUTLET)))
+    n = group["doc_id"].nunique()
+    return f"{n} report{'s' if n != 1 else ''}: {', '.join(outlets)}"
+
+
+def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None) -> pd.DataFrame:
+    """One row per system, shaped like SIPRI's arms-transfer register, from every report about it.
+
+    ordered/delivered: the largest count reported (follow-on orders and cumulative deliveries only grow);
+    remaining: the latest explicit "remaining" figure, else ordered − delivered; deal value: the largest
+    linked deal; order year: the earliest order report (its stated period, else its article's date).
+    Supplier defaults to the system's usual origin (items.yaml) when no report names one.
+    """
+    counts = _defence_counts(facts)
+    if counts.empty:
+        return pd.DataFrame(columns=list(REGISTER_COLUMNS))
+    deals = defence_deals(facts)
+    origin = default_rules().designation_origin
+    rows = []
+    for system, group in counts.groupby("effective_item", sort=True):
+        group = group.sort_values(["published", "start"])
+        dated = pd.to_datetime(group["effective_period_start"].fillna(group["published"]), errors="coerce")
+        is_order = group["status"].eq("ordered") | group["metric"].eq("order")
+        is_delivered = group["status"].eq("delivered")
+        remaining_rows = group[group["status"].eq("remaining")]
+        ordered = group.loc[is_order, "effective_value"].max()
+        delivered = group.loc[is_delivered, "effective_value"].max()
+        if not remaining_rows.empty:
+            remaining = remaining_rows["effective_value"].iloc[-1]
+        elif pd.notna(ordered) and pd.notna(delivered):
+            remaining = max(ordered - delivered, 0)
+        else:
+            remaining = float("nan")
+        usual = origin.get(str(system))
+        supplier = _most_common(group["supplier"], prefer=usual) or usual
+        recipient = _most_common(group["recipient"], exclude=supplier)
+        if recipient is None and supplier and pair and supplier in pair:
+            recipient = pair[1] if pair[0] == supplier else pair[0]
+        own_deals = deals[deals["system"].eq(system)]
+        best_deal = own_deals.sort_values("effective_value_usd").iloc[-1] if not own_deals.empty else None
+        order_dates = dated[is_order.to_numpy()].dropna()
+        delivery_dates = dated[is_delivered.to_numpy()].dropna()
+        used = pd.concat([group, own_deals])
+        rows.append({
+            "Supplier": supplier, "Recipient": recipient, "System": system,
+            "Ordered": ordered, "Delivered": delivered, "Remaining": remaining,
+            "Deal value (US$ bn)": None if best_deal is None else round(best_deal["usd_bn"], 3),
+            "Deal as reported": None if best_deal is None else best_deal["original"],
+            "Order year": None if order_dates.empty else int(order_dates.min().year),
+            "Delivery reports": ", ".join(dict.fromkeys(d.strftime("%b %Y") for d in delivery_dates)) or None,
+            "Status": _register_status(ordered, delivered, group["status"]),
+            "Sources": _sources(used),
+            "fact_ids": [int(i) for i in used["fact_id"]],
+        })
+    return pd.DataFrame(rows, columns=list(REGISTER_COLUMNS))
+
+
+REGISTER_COLUMNS = (
+    "Supplier", "Recipient", "System", "Ordered", "Delivered", "Remaining", "Deal value (US$ bn)",
+    "Deal as reported", "Order year", "Delivery reports", "Status", "Sources", "fact_ids",
+)
+_STATUS_WORDS = {
+    "ordered": "Ordered", "delivered": "Delivered", "remaining": "Deliveries pending",
+    "under_construction": "Under construction", "planned": "Planned", "in_service": "In service",
+}
+
+
+def _register_status(ordered: float, delivered: float, statuses: pd.Series) -> str:
+    if pd.notna(ordered) and pd.notna(delivered):
+        return "Delivered" if delivered >= ordered else "Delivering"
+    if pd.notna(delivered):
+        return "Deliveries reported"
+    latest = statuses.dropna()
+    return _STATUS_WORDS.get(str(latest.iloc[-1]), "Reported") if not latest.empty else "Reported"
+
+
+def deliveries(facts: pd.DataFrame) -> pd.DataFrame:
+    """Delivered-count reports per system over time (cumulative as the articles state them)."""
+    counts = _defence_counts(facts)
+    rows = counts[counts["status"].eq("delivered")].copy()
+    rows["system"] = rows["effective_item"]
+    rows["when"] = pd.to_datetime(rows["effective_period_end"].fillna(rows["published"]), errors="coerce")
+    return rows.sort_values(["system", "when", "fact_id"]).reset_index(drop=True)
+
+
+def pending_deliveries(register: pd.DataFrame) -> pd.DataFrame:
+    """Register rows with units still to come, largest backlog first."""
+    if register.empty:
+        return register
+    pending = register[register["Remaining"].fillna(0) > 0]
+    return pending.sort_values("Remaining", ascending=False)
+
+
+# --------------------------------------------------------------------------- overview timeline
+
+def timeline_events(facts: pd.DataFrame) -> pd.DataFrame:
+    """Trade totals and defence events (orders, deliveries, deal values) on one time axis.
+
+    Columns: fact_id, lane ('Trade' | 'Orders' | 'Deliveries' | 'Deal values'), when, usd_bn (trade and
+    deals), label, supplier, source, published. Trade figures sit at the end of the period they cover.
+    """
+    trade = trade_figures(facts)
+    trade = trade[trade["metric"].eq("trade_total") & ~trade["coverage"].isin(("none", "target"))]
+    parts = [pd.DataFrame({
+        "fact_id": trade["fact_id"], "lane": "Trade", "when": trade["x_end"] - pd.Timedelta(days=1),
+        "usd_bn": trade["usd_bn"], "label": trade["period_label"].fillna("") + " · " + trade["original"],
+        "supplier": None, "source": trade["source"], "published": trade["published"],
+        "qualifier": trade["qualifier"],
+    })]
+    counts = _defence_counts(facts)
+    for lane, mask in (("Orders", counts["status"].eq("ordered") | counts["metric"].eq("order")),
+                       ("Deliveries", counts["status"].eq("delivered"))):
+        rows = counts[mask]
+        parts.append(pd.DataFrame({
+            "fact_id": rows["fact_id"], "lane": lane,
+            "when": pd.to_datetime(rows["effective_period_end"].fillna(rows["published"]), errors="coerce"),
+            "usd_bn": float("nan"),
+            "label": rows["effective_item"].astype(str) + ": " + rows["surface"].astype(str),
+            "supplier": rows["supplier"], "source": rows["source"], "published": rows["published"],
+            "qualifier": rows["qualifier"],
+        }))
+    deals = defence_deals(facts)
+    parts.append(pd.DataFrame({
+        "fact_id": deals["fact_id"], "lane": "Deal values", "when": deals["deal_date"],
+        "usd_bn": deals["usd_bn"], "label": deals["system"].astype(str) + ": " + deals["original"].astype(str),
+        "supplier": deals["supplier"], "source": deals["source"], "published": deals["published"],
+        "qualifier": deals["qualifier"],
+    }))
+    events = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
+        not p.empty for p in parts) else parts[0]
+    return events.dropna(subset=["when"]).sort_values(["when", "fact_id"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- data table
+
+DATA_COLUMNS: tuple[str, ...] = (
+    "fact_id", "published", "source", "title", "surface", "metric", "kind", "value", "value_low",
+    "value_high", "unit", "qualifier", "value_usd", "effective_value_usd", "period_label", "period_start",
+    "period_end", "item", "status", "supplier", "recipient", "pair", "review_status", "sentence", "url",
+    "path", "doc_id", "start", "end", "rule", "fx_rate", "fx_date",
+)
+
+
+def filter_facts(facts: pd.DataFrame, *, metrics: Iterable[str] = (), kinds: Iterable[str] = (),
+                 sources: Iterable[str] = (), qualifiers: Iterable[str] = ()) -> pd.DataFrame:
+    """Rows matching every non-empty filter (an empty filter keeps everything); Data-page columns only."""
+    keep = pd.Series(True, index=facts.index)
+    for column, wanted in (("metric", metrics), ("kind", kinds), ("qualifier", qualifiers)):
+        wanted = list(wanted)
+        if wanted:
+            keep &= facts[column].isin(wanted)
+    wanted_sources = list(sources)
+    if wanted_sources:
+        keep &= facts["source"].fillna(MISSING_OUTLET).isin(wanted_sources)
+    columns = [c for c in DATA_COLUMNS if c in facts.columns]
+    return facts.loc[keep, columns].reset_index(drop=True)
+
+
+def outlets(facts: pd.DataFrame) -> list[str]:
+    """Outlets in the frame, most-cited first."""
+    counts = facts.drop_duplicates("doc_id")["source"].fillna(MISSING_OUTLET).value_counts()
+    return [str(name) for name in counts.index]
+
+
+def facts_by_id(facts: pd.DataFrame, ids: Iterable[int]) -> pd.DataFrame:
+    """The rows for these fact ids, in the order given, unknown ids ignored."""
+    order = [int(i) for i in dict.fromkeys(ids)]
+    found = facts.set_index("fact_id", drop=False)
+    return found.loc[[i for i in order if i in found.index]].reset_index(drop=True)
