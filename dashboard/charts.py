@@ -7,6 +7,7 @@ basis and "data as of" live inside the figure, not in the page around it. Each m
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from datetime import date
 
@@ -39,6 +40,7 @@ QUALIFIER_SYMBOLS = {
 TARGET_SYMBOL = "star"
 SPAN_STYLES = {True: ("solid", 3.5), False: ("dot", 2.5)}  # full year on the chosen basis, anything else
 HEIGHT = 560
+BOTTOM_MARGIN = 118
 
 pio.templates[TEMPLATE_NAME] = go.layout.Template(layout=go.Layout(
     font=dict(family=FONT, size=14, color=INK),
@@ -96,15 +98,20 @@ def finish(fig: go.Figure, *, title: str, subtitle: str, rows: pd.DataFrame, bas
            as_of: str | None, height: int = HEIGHT) -> go.Figure:
     """Apply the template and write title, source line, period basis and data-as-of into the figure."""
     fig.update_layout(
-        template=TEMPLATE_NAME, height=height,
-        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=13, color=MUTED))),
+        template=TEMPLATE_NAME, height=height, margin=dict(b=BOTTOM_MARGIN),
+        title=dict(text=_e(title), subtitle=dict(text=_e(subtitle), font=dict(size=13, color=MUTED))),
     )
     fig.add_annotation(
-        text=f"{source_line(rows)}<br>Period basis: {basis} · Data as of {format_day(as_of)}",
-        xref="paper", yref="paper", x=0, y=0, yshift=-fig.layout.margin.b + 6 if fig.layout.margin.b else -112,
-        xanchor="left", yanchor="bottom", align="left", showarrow=False, font=dict(size=11, color=MUTED),
+        text=f"{_e(source_line(rows))}<br>Period basis: {_e(basis)} · Data as of {format_day(as_of)}",
+        xref="paper", yref="paper", x=0, y=0, yshift=-(BOTTOM_MARGIN - 8), xanchor="left", yanchor="bottom",
+        align="left", showarrow=False, font=dict(size=11, color=MUTED), name="provenance",
     )
     return fig
+
+
+def _e(value: object) -> str:
+    """Plotly renders a small HTML subset in titles and hover text; words from articles must not open tags."""
+    return html.escape(str(value), quote=False)
 
 
 def empty_figure(message: str) -> go.Figure:
@@ -225,29 +232,29 @@ def _marks(rows: pd.DataFrame, *, name: str, colour: str, symbol: str | None, si
     )
 
 
+def _outlet(r) -> str:
+    source = r.source if isinstance(r.source, str) else MISSING_OUTLET
+    return f"{_e(source)}, {format_day(r.published)}"
+
+
+def _text(value: object, missing: str = "not stated") -> str:
+    return _e(value) if isinstance(value, str) and value else missing
+
+
 def _trade_hover(r) -> str:
-    lines = [f"<b>{r.series}: {format_usd(r.usd_bn * 1e9)}</b> ({_qualifier_text(r.qualifier).lower()})",
-             f"Period: {r.period_label or 'not stated'} · {_COVERS.get(r.coverage, r.coverage)}",
-             f"As reported: {r.original}",
-             f"{r.source if isinstance(r.source, str) else MISSING_OUTLET}, {format_day(r.published)}"]
+    lines = [f"<b>{_e(r.series)}: {format_usd(r.usd_bn * 1e9)}</b> ({_qualifier_text(r.qualifier).lower()})",
+             f"Period: {_text(r.period_label)} · {_COVERS.get(r.coverage, r.coverage)}",
+             f"As reported: {_e(r.original)}", _outlet(r)]
     if r.qualifier == "range":
         lines.insert(1, f"Range: {format_usd(r.usd_low_bn * 1e9)} – {format_usd(r.usd_high_bn * 1e9)}")
     if r.n_reports > 1:
         lines.append(f"Report {r.report_no} of {r.n_reports} for this period")
-    return "<br>".join(_escape_hover(x) for x in lines)
+    return "<br>".join(lines)
 
 
 def _target_hover(r) -> str:
-    lines = [f"<b>Target: {format_usd(r.usd_bn * 1e9)} {r.period_label or ''}</b>",
-             f"As reported: {r.original}",
-             f"Stated in {r.source if isinstance(r.source, str) else MISSING_OUTLET}, {format_day(r.published)}"]
-    return "<br>".join(_escape_hover(x) for x in lines)
-
-
-def _escape_hover(text: str) -> str:
-    """Plotly renders a small HTML subset in hover text; article words must not open tags."""
-    return text.replace("<b>", "\x00b").replace("</b>", "\x00/b").replace("<", "&lt;").replace(
-        ">", "&gt;").replace("\x00b", "<b>").replace("\x00/b", "</b>")
+    return "<br>".join([f"<b>Target: {format_usd(r.usd_bn * 1e9)} {_text(r.period_label, '')}</b>",
+                        f"As reported: {_e(r.original)}", f"Stated in {_outlet(r)}"])
 
 
 _COVERS = {
@@ -288,12 +295,10 @@ def deal_values_chart(deals: pd.DataFrame, *, pair_label: str, as_of: str | None
 
 
 def _deal_hover(r) -> str:
-    lines = [f"<b>{r.system}: {format_usd(r.usd_bn * 1e9)}</b> ({_qualifier_text(r.qualifier).lower()})",
-             f"As reported: {r.original}",
-             f"Supplier → recipient: {r.supplier if isinstance(r.supplier, str) else '?'} → "
-             f"{r.recipient if isinstance(r.recipient, str) else '?'}",
-             f"{r.source if isinstance(r.source, str) else MISSING_OUTLET}, {format_day(r.published)}"]
-    return "<br>".join(_escape_hover(x) for x in lines)
+    return "<br>".join([
+        f"<b>{_e(r.system)}: {format_usd(r.usd_bn * 1e9)}</b> ({_qualifier_text(r.qualifier).lower()})",
+        f"As reported: {_e(r.original)}",
+        f"Supplier → recipient: {_text(r.supplier, '?')} → {_text(r.recipient, '?')}", _outlet(r)])
 
 
 def deliveries_chart(delivered: pd.DataFrame, register: pd.DataFrame, *, pair_label: str,
@@ -313,11 +318,9 @@ def deliveries_chart(delivered: pd.DataFrame, register: pd.DataFrame, *, pair_la
             marker=dict(symbol=[QUALIFIER_SYMBOLS.get(q, "circle") for q in rows["qualifier"]], size=11,
                         color=colour, line=dict(width=2, color=colour)),
             customdata=rows["fact_id"].astype(int),
-            hovertext=[_escape_hover(
-                f"<b>{system}: {v:,.0f} delivered</b> ({_qualifier_text(q).lower()})<br>As reported: {s}<br>"
-                f"{src if isinstance(src, str) else MISSING_OUTLET}, {format_day(p)}")
-                for v, q, s, src, p in zip(rows["effective_value"], rows["qualifier"], rows["surface"],
-                                           rows["source"], rows["published"], strict=True)],
+            hovertext=[f"<b>{_e(system)}: {r.effective_value:,.0f} delivered</b> "
+                       f"({_qualifier_text(r.qualifier).lower()})<br>As reported: {_e(r.surface)}<br>{_outlet(r)}"
+                       for r in rows.itertuples()],
             hovertemplate="%{hovertext}<extra></extra>",
         ), row=i, col=1)
         ordered = entry["Ordered"].iloc[0] if not entry.empty else None
@@ -382,8 +385,7 @@ def timeline_chart(events: pd.DataFrame, *, pair_label: str, as_of: str | None) 
 
 
 def _event_hover(r) -> str:
-    head = f"<b>{r.lane}: {r.label}</b>"
+    head = f"<b>{_e(r.lane)}: {_e(r.label)}</b>"
     if pd.notna(r.usd_bn) and r.lane != "Trade":
         head += f" ({format_usd(r.usd_bn * 1e9)})"
-    return _escape_hover(f"{head}<br>{r.source if isinstance(r.source, str) else MISSING_OUTLET}, "
-                         f"{format_day(r.published)}")
+    return f"{head}<br>{_outlet(r)}"

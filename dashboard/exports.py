@@ -201,7 +201,7 @@ def read_export(data: bytes) -> pd.DataFrame:
     """
     header, body = _split_header(data.decode("utf-8-sig"))
     frame = pd.read_csv(
-        io.StringIO(body), keep_default_na=False, na_values=[""], float_precision="round_trip"
+        io.StringIO(body), keep_default_na=False, na_values=[""]
     )
     frame.columns = [restore_cell(name) for name in frame.columns]
     for name in frame.columns:
