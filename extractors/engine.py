@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import math
+import re
 import time
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +29,8 @@ from extractors.sentences import split_sentences
 # every character in place (one to one), so offsets found in the matching copy hold in the original.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH.update({0x2212: ord("-"), 0x2010: ord("-"), 0x2011: ord("-"), 0xFE69: ord("$"), 0xFF04: ord("$")})
+
+_NEEDS_WIDTH_MAP = regex.compile("[\uff01-\uff5e\u2212\u2010\u2011\ufe69]")
 
 PLAUSIBLE_USD = 1e14        # more than world GDP: a misreading
 PLAUSIBLE_COUNT = 1e8
@@ -69,10 +73,10 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
     """
     rules = rules or default_rules()
     deadline = time.monotonic() + budget_s
-    text = doc.text.translate(_WIDTH)
+    text = doc.text.translate(_WIDTH) if _NEEDS_WIDTH_MAP.search(doc.text) else doc.text
     published = _date(doc.published)
-    mentions = [(m.start(), m.end(), rules.alias_to_country[_strip_possessive(m.group(0))])
-                for m in rules.country_regex.finditer(text, doc.body_start)]
+    mentions = _country_mentions(text, doc.body_start, rules)
+    anchors = _number_anchors(text, doc.body_start, rules)
     doc.pair = _document_pair(doc, mentions, rules)
     facts: list[Fact] = []
     figure = 0
@@ -80,7 +84,8 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
     for s, e in split_sentences(text, doc.body_start):
         if time.monotonic() > deadline:
             raise BudgetExceeded(f"{doc.path}: extraction took longer than {budget_s:g} s")
-        if not rules.prefilter.search(text, s, e):
+        starts = _match_starts(text, anchors, s, e, rules)
+        if not starts:
             continue
         while mention_index < len(mentions) and mentions[mention_index][0] < s:
             mention_index += 1
@@ -90,7 +95,7 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
             in_sentence.append(mentions[j])
             j += 1
         sentence = _Sentence(s, e, in_sentence)
-        chosen = _matches(text, s, e, rules, deadline, doc.path, budget_s)
+        chosen = _matches(text, starts, e, rules, deadline, doc.path, budget_s)
         previous: Fact | None = None
         for pattern, match in chosen:
             fact = _build(doc, text, sentence, pattern, match, rules, published)
@@ -116,6 +121,17 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+def _country_mentions(text: str, start: int, rules: Rules) -> list[tuple[int, int, str]]:
+    """Country names, capitals, demonyms and metonyms, as (start, end, canonical name)."""
+    found = []
+    for m in rules.country_regex.finditer(text, start):
+        a = m.start()
+        if a > 0 and (text[a - 1].isalnum() or text[a - 1] == "_"):
+            continue
+        found.append((a, m.end(), rules.alias_to_country[_strip_possessive(m.group(0))]))
+    return found
+
+
 def _strip_possessive(alias: str) -> str:
     return alias[:-2] if alias.endswith(("'s", "’s")) else alias
 
@@ -124,8 +140,8 @@ def _document_pair(doc: Document, mentions: list[tuple[int, int, str]], rules: R
     """The two countries a story is about: most named in title and body (title counts triple)."""
     counts: Counter[str] = Counter(c for _, _, c in mentions)
     if doc.title:
-        for m in rules.country_regex.finditer(doc.title):
-            counts[rules.alias_to_country[_strip_possessive(m.group(0))]] += 3
+        for _, _, country in _country_mentions(doc.title, 0, rules):
+            counts[country] += 3
     top = [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2]]
     return _home_first(top, rules)
 
@@ -135,27 +151,98 @@ def _home_first(countries: list[str], rules: Rules) -> list[str]:
     return sorted(countries, key=lambda c: rank.get(c, len(rank)))
 
 
-def _matches(text: str, s: int, e: int, rules: Rules, deadline: float, path: str,
+LEAD_IN_REACH = 24  # how far before a number a match may start ("between US$ ")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _number_anchors(text: str, start: int, rules: Rules) -> list[int]:
+    """Where numbers and number words start in the body, in order.
+
+    A bare year ("in 2023.") is left out unless a unit, scale, "%" or currency follows or precedes it:
+    most digits in news are dates, and skipping them early is most of the extractor's speed.
+    """
+    anchors = []
+    for m in _DIGITS.finditer(text, start):
+        a, b = m.start(), m.end()
+        if b - a == 4 and text[a:a + 2] in ("19", "20") and not _year_may_be_figure(text, a, b, rules):
+            continue
+        anchors.append(a)
+    lower = text.lower()
+    if len(lower) == len(text) and any(w in lower for w in rules.number_words):
+        for m in rules.number_word_regex.finditer(lower, start):
+            a = m.start()
+            if a == 0 or not (lower[a - 1].isalnum() or lower[a - 1] in "-_"):
+                anchors.append(a)
+        anchors.sort()
+    return anchors
+
+
+def _year_may_be_figure(text: str, a: int, b: int, rules: Rules) -> bool:
+    after = text[b:b + 2]
+    if after[:1] == "%" or (after[:1] == " " and (after[1:2].islower() or after[1:2] == "%")):
+        return True
+    return bool(rules.lead_in_regex.search(text, max(0, a - 6), a))
+
+
+def _match_starts(text: str, anchors: list[int], s: int, e: int, rules: Rules) -> dict[str, list[int]]:
+    """Where rules may begin in a sentence, by kind of place: numbers, currency symbols, signs, "between"."""
+    lo = bisect_left(anchors, s)
+    hi = bisect_left(anchors, e, lo)
+    if lo == hi:
+        return {}
+    numbers = anchors[lo:hi]
+    starts: dict[str, list[int]] = {"number": numbers, "symbol": [], "sign": [], "word": []}
+    seen: set[int] = set()
+    for a in numbers:
+        for lead in rules.lead_in_regex.finditer(text, max(s, a - LEAD_IN_REACH), a):
+            if lead.start() not in seen:
+                seen.add(lead.start())
+                starts[lead.lastgroup].append(lead.start())
+    return starts
+
+
+_PLACES = {
+    "number": ("number",),
+    "signed": ("number", "sign"),
+    "symbol": ("symbol",),
+    "any": ("number", "symbol", "sign", "word"),
+}
+
+
+def _matches(text: str, starts: dict[str, list[int]], e: int, rules: Rules, deadline: float, path: str,
              budget_s: float) -> list[tuple[Pattern, regex.Match]]:
-    """All rule matches in a sentence, then the best non-overlapping set (longer, then higher priority)."""
+    """Rule matches at the candidate starts, then the best non-overlapping set (longer, then higher priority)."""
     found: list[tuple[Pattern, regex.Match]] = []
     for pattern in rules.patterns:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise BudgetExceeded(f"{path}: extraction took longer than {budget_s:g} s")
+        match = pattern.compiled.match
         try:
-            found.extend((pattern, m) for m in pattern.compiled.finditer(text, s, e, timeout=remaining))
+            for place in _PLACES[pattern.starts_at]:
+                for start in starts[place]:
+                    m = match(text, start, e, None, False, remaining)  # positional: kwargs cost per call
+                    if m is not None and m.end() > m.start():
+                        found.append((pattern, m))
         except TimeoutError as exc:
             raise BudgetExceeded(f"{path}: rule '{pattern.id}' took longer than {budget_s:g} s") from exc
-    found.sort(key=lambda pm: (-(pm[1].end() - pm[1].start()), -pm[0].priority, pm[1].start()))
+    if len(found) > 1:
+        found.sort(key=lambda pm: (-(pm[1].end() - pm[1].start()), -pm[0].priority, pm[1].start()))
     chosen: list[tuple[Pattern, regex.Match]] = []
     for pattern, m in found:
-        if m.end() == m.start():
-            continue
         if all(m.end() <= c.start() or m.start() >= c.end() for _, c in chosen):
             chosen.append((pattern, m))
     chosen.sort(key=lambda pm: pm[1].start())
     return chosen
+
+
+def find_matches(text: str, pattern: Pattern, rules: Rules | None = None) -> list[str]:
+    """Surfaces one rule finds in a text, tried where the engine tries it (for the rules' examples)."""
+    rules = rules or default_rules()
+    starts = _match_starts(text, _number_anchors(text, 0, rules), 0, len(text), rules)
+    places = [p for place in _PLACES[pattern.starts_at] for p in starts.get(place, [])]
+    found = [pattern.compiled.match(text, start) for start in places]
+    return [m.group(0) for m in found if m is not None and m.end() > m.start()]
 
 
 # --------------------------------------------------------------------------- building one fact
@@ -284,10 +371,9 @@ def _nearest_period(text: str, sentence: _Sentence, fact: Fact, published: date 
 
 def _metric(text: str, sentence: _Sentence, fact: Fact, rules: Rules, period: Period | None) -> str:
     if sentence.keywords is None:
-        sentence.keywords = []
-        for rank, (name, pattern) in enumerate(rules.metric_regexes):
-            for k in pattern.finditer(text, sentence.start, sentence.end):
-                sentence.keywords.append((k.start(), k.end(), name, rank))
+        rank = {name: i for i, (name, _) in enumerate(rules.metric_regexes)}
+        sentence.keywords = [(k.start(), k.end(), k.lastgroup, rank[k.lastgroup])
+                             for k in rules.metric_keywords.finditer(text, sentence.start, sentence.end)]
     if period is not None and period.is_target and period.start_offset >= fact.end:
         return "target"
     if fact.kind == "count" and fact.status:

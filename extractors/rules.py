@@ -158,6 +158,22 @@ class Pattern:
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
     line: int = 0
+    starts_at: str = "any"  # "number": only where a number starts; "symbol": only at a currency symbol
+
+
+_NUMBER_FIRST = ("{number}", "{signed_number}", "{count_number}", "{fraction}")
+
+
+def _starts_at(raw: str) -> str:
+    """Which candidate places a pattern can begin at, read off its first placeholder."""
+    head = raw.lstrip("^")
+    if head.startswith("{signed_number}"):
+        return "signed"
+    if head.startswith(_NUMBER_FIRST):
+        return "number"
+    if head.startswith("{cur}"):
+        return "symbol"
+    return "any"
 
 
 @dataclass
@@ -191,18 +207,60 @@ class Rules:
     designation_noun: dict[str, str]
     units: dict[str, tuple[str, float]]     # lower surface -> (pint unit string, factor)
     direction: dict[str, Any]
-    prefilter: Any
+    number_words: list[str]                 # lower-case number and fraction words ("two", "a third")
+    number_word_regex: Any                  # finds them in lower-cased text
+    lead_in_regex: Any                      # what may stand just before a number and start a match
+    metric_keywords: Any                    # one regex; the group that matched names the metric
     source_dir: Path = field(default=RULES_DIR)
 
 
+def _trie(words: list[str], fold_case: bool = True) -> str:
+    """One regex that matches any of `words`, built as a trie so that a failing position fails at its
+    first character, and a longer word always wins over its prefix ("lakh crore" over "lakh").
+
+    >>> _trie(["lakh", "lakh crore", "crore"])
+    '(?:crore|lakh(?:\\s+crore)?)'
+    """
+    root: dict = {}
+    for word in {w.lower() if fold_case else w for w in words if w}:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = []
+        for ch in sorted(k for k in node if k):
+            token = r"\s+" if ch == " " else regex.escape(ch)
+            branches.append(token + build(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
+
+    return "(?:" + build(root) + ")"
+
+
 def _alternation(surfaces: list[str], word_edges: bool = False) -> str:
-    """A regex alternation, longest first so that "lakh crore" wins over "lakh"."""
-    parts = sorted({s for s in surfaces if s}, key=lambda s: (-len(s), s))
-    escaped = [regex.escape(s).replace(r"\ ", r"\s+") for s in parts]
-    body = "|".join(escaped)
+    """A case-insensitive alternation of surfaces (as a trie); longer surfaces win over their prefixes."""
+    body = _trie(surfaces)
     if word_edges:
-        return rf"(?<![\w-])(?:{body})(?![\w])"
-    return f"(?:{body})"
+        return rf"(?<![\w-]){body}(?![\w])"
+    return body
+
+
+def _symbol_alternation(symbols: list[str]) -> str:
+    """Currency symbols; one that ends in a letter ("Rs", "USD") must not run into a word."""
+    lettered = [s for s in symbols if s[-1].isalpha()]
+    other = [s for s in symbols if not s[-1].isalpha()]
+    parts = []
+    if other:
+        parts.append(_trie([s.replace(" ", "") for s in other] + other).replace(r"\s+", r"\s?"))
+    if lettered:
+        parts.append(_trie(lettered).replace(r"\s+", r"\s?") + r"(?![A-Za-z])")
+    return "(?:" + "|".join(parts) + ")"
 
 
 def _stem_regex(words: list[str]) -> str:
@@ -407,10 +465,7 @@ def _placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str,
     attached = "|".join(regex.escape(s) for s in sorted(vocab["scale_attached"], key=len, reverse=True))
     scale = rf"(?:{scale_words}(?![\w])|(?-i:(?:{attached}))(?![\w]))" if attached else scale_words
     symbols = sorted(vocab["symbols"], key=len, reverse=True)
-    sym = "|".join(
-        (regex.escape(s).replace(r"\ ", r"\s?") + (r"(?![A-Za-z])" if s[-1].isalpha() else "")) for s in symbols
-    )
-    cur = rf"(?<![A-Za-z])(?:{sym})"
+    cur = rf"(?<![A-Za-z]){_symbol_alternation(symbols)}"
     codes = sorted({c for c in vocab["symbols"] if re.fullmatch(r"[A-Z]{3}", c)})
     curword = _alternation(list(vocab["words"]) + codes)
     unit = _alternation(list(units))
@@ -481,7 +536,7 @@ def _load_patterns(path: Path, placeholders: dict[str, str]) -> list[Pattern]:
             examples_match=tuple(_string_list(path, node, examples.get("match", []), "examples.match", rid)),
             examples_no_match=tuple(_string_list(path, node, examples.get("no_match", []),
                                                  "examples.no_match", rid)),
-            line=getattr(node, "line", 0),
+            line=getattr(node, "line", 0), starts_at=_starts_at(raw),
         ))
     return patterns
 
@@ -503,15 +558,23 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     patterns = _load_patterns(folder / "patterns.yaml", _placeholders(vocab, items, units))
 
     alias_to_country = {a: name for name, spec in countries.items() for a in spec["aliases"]}
-    alias_alt = "|".join(regex.escape(a) for a in sorted(alias_to_country, key=len, reverse=True))
-    country_regex = regex.compile(rf"(?<!\w)(?:{alias_alt})(?:'s|’s)?(?!\w)", regex.VERSION0)
+    alias_alt = _trie(list(alias_to_country), fold_case=False)
+    country_regex = re.compile(rf"{alias_alt}(?:'s|’s)?(?!\w)")
     hedge_alt = _alternation(list(vocab["hedges"]))
     hedge_regex = regex.compile(rf"(?<![\w-])(?P<hedge>{hedge_alt})\s+$", FLAGS)
     metric_regexes = [(name, regex.compile(_stem_regex(spec["keywords"]), FLAGS))
                       for name, spec in metrics.items() if spec["keywords"]]
-    number_words = list(vocab["units"]) + list(vocab["tens"]) + ["dozen", "half", "third", "quarter"]
-    symbol_chars = "".join(sorted({regex.escape(s[0]) for s in vocab["symbols"] if not s[0].isalpha()}))
-    prefilter = regex.compile(rf"[0-9{symbol_chars}]|\b(?:{'|'.join(number_words)})\b", FLAGS)
+    # Every rule's match starts at a number, a fraction phrase, or a lead-in just before a number
+    # (a currency symbol, "between", a sign). Matching is tried only at those places: most of a
+    # sentence is never looked at, which is what makes extraction fast.
+    # Scanning regexes use the standard library engine and begin with a literal character, so the
+    # engine can skip ahead quickly; word edges on the left are checked by the caller.
+    number_word_list = sorted({w.lower() for w in list(vocab["units"]) + list(vocab["tens"]) + ["dozen"]
+                               + list(vocab["fractions"])})
+    number_word_regex = re.compile(_trie(["a dozen"] + number_word_list) + r"(?!\w)")
+    symbols = _symbol_alternation(list(vocab["symbols"]))
+    lead_in_regex = regex.compile(rf"(?P<symbol>{symbols})|(?P<sign>[-\u2212]|\bminus\b)|(?P<word>\bbetween\b)",
+                                  FLAGS)
     return Rules(
         patterns=patterns,
         currency_symbols={k.lower(): v for k, v in vocab["symbols"].items()},
@@ -526,7 +589,10 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         statuses=statuses,
         status_before=_phrase_regexes(statuses, "before"), status_after=_phrase_regexes(statuses, "after"),
         nouns=items["nouns"], designations=items["designations"], designation_origin=items["origin"],
-        designation_noun=items["noun_of"], units=units, direction=direction, prefilter=prefilter,
+        designation_noun=items["noun_of"], units=units, direction=direction, number_words=number_word_list,
+        number_word_regex=number_word_regex, lead_in_regex=lead_in_regex,
+        metric_keywords=regex.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in metric_regexes),
+                                      FLAGS),
         source_dir=folder,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from extractors.engine import find_matches
 from extractors.rules import default_rules
 
 RULES = default_rules()
@@ -19,7 +20,8 @@ def _cases(kind: str) -> list:
 
 
 def _surfaces(pattern, text: str) -> list[str]:
-    return [m.group(0) for m in pattern.compiled.finditer(text)]
+    """Matches where the engine looks for them: at numbers and the lead-ins before them."""
+    return find_matches(text, pattern, RULES)
 
 
 @pytest.mark.parametrize(("pattern", "example"), _cases("match"))
