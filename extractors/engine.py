@@ -378,6 +378,8 @@ def _metric(text: str, sentence: _Sentence, fact: Fact, rules: Rules, period: Pe
         return "target"
     if fact.kind == "count" and fact.status:
         return rules.statuses[fact.status]["metric"]
+    if fact.kind == "percent" and rules.change_regex.search(text, max(sentence.start, fact.start - 30), fact.start):
+        return "other"
     best: tuple[float, int, str] | None = None
     for ks, ke, name, rank in sentence.keywords:
         if fact.kind not in rules.metrics[name]["kinds"]:

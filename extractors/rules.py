@@ -211,6 +211,7 @@ class Rules:
     number_word_regex: Any                  # finds them in lower-cased text
     lead_in_regex: Any                      # what may stand just before a number and start a match
     metric_keywords: Any                    # one regex; the group that matched names the metric
+    change_regex: Any                       # "rose 25%": a rate of change, not a share
     source_dir: Path = field(default=RULES_DIR)
 
 
@@ -275,7 +276,7 @@ def _stem_regex(words: list[str]) -> str:
 
 def _load_vocabulary(path: Path) -> dict[str, Any]:
     data = _read_yaml(path)
-    _expect_keys(path, data, {"currencies", "scales", "number_words", "fractions", "hedges"},
+    _expect_keys(path, data, {"currencies", "scales", "number_words", "fractions", "hedges", "changes"},
                  {"currencies", "scales", "number_words", "hedges"})
     out: dict[str, Any] = {"symbols": {}, "words": {}, "subunits": {}, "scales": {}, "scale_attached": {}}
     for code, spec in data["currencies"].items():
@@ -319,6 +320,7 @@ def _load_vocabulary(path: Path) -> dict[str, Any]:
         for p in _string_list(path, data["hedges"], phrases, f"hedges.{qualifier}"):
             hedges[p.lower()] = qualifier
     out["hedges"] = hedges
+    out["changes"] = _string_list(path, data, data.get("changes", []), "changes")
     return out
 
 
@@ -591,6 +593,8 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         nouns=items["nouns"], designations=items["designations"], designation_origin=items["origin"],
         designation_noun=items["noun_of"], units=units, direction=direction, number_words=number_word_list,
         number_word_regex=number_word_regex, lead_in_regex=lead_in_regex,
+        change_regex=regex.compile(_stem_regex(vocab["changes"]) + r"\s+(?:\w+\s+)?$", FLAGS)
+        if vocab["changes"] else regex.compile(r"(?!)"),
         metric_keywords=regex.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in metric_regexes),
                                       FLAGS),
         source_dir=folder,

@@ -318,6 +318,11 @@ METRICS = [
     Case("India spent $46 billion on Russian crude oil.", [{"metric": "energy_imports"}], id="energy"),
     Case("The ministry said $5 billion was discussed.", [{"metric": "other"}], id="no-keyword-other"),
     Case("They set a target of $30 billion in trade by 2025.", [{"metric": "target"}], id="target-word"),
+    Case("India's trade deficit with Russia widened to $57 billion.", [{"metric": "other"}], id="deficit-is-not-trade"),
+    Case("Bilateral trade rose 25% last year.", [{"kind": "percent", "metric": "other"}], id="growth-rate-is-other"),
+    Case("Bilateral trade grew by 12 per cent.", [{"kind": "percent", "metric": "other"}], id="growth-by-is-other"),
+    Case("Russia's share of India's trade is 9%.", [{"kind": "percent", "metric": "trade_total"}],
+         id="share-of-trade"),
 ]
 
 # --------------------------------------------------------------------------- not figures
