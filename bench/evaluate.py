@@ -178,6 +178,22 @@ def _same(ours: object, gold: object) -> bool:
     return str(ours).lower() == str(gold).lower()
 
 
+def _gold_rows(label: str, gold_dir: Path, corpus_dir: Path, rows: list, all_failures: dict) -> None:
+    counts, failures = score_gold(gold_dir, corpus_dir)
+    if not counts["expected"]:
+        return
+    recall = counts["found"] / counts["expected"]
+    precision = (counts["emitted"] - counts["extra"]) / max(counts["emitted"], 1)
+    rows.append((f"{label}: figures found (recall)", f"{counts['found']}/{counts['expected']} = {recall:.1%}"))
+    rows.append((f"{label}: precision", f"{counts['emitted'] - counts['extra']}/{counts['emitted']} = {precision:.1%}"))
+    rows.append((f"{label}: every field right", f"{counts['exact']}/{counts['expected']}"
+                                               f" = {counts['exact'] / counts['expected']:.1%}"))
+    for k in GOLD_FIELDS:
+        if counts[f"field:{k}"]:
+            rows.append((f"  {label} field {k}", f"{counts[f'right:{k}'] / counts[f'field:{k}']:.1%}"))
+    all_failures[label] = failures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
@@ -203,20 +219,13 @@ def main(argv: list[str] | None = None) -> int:
         p, t, f = score_quantulum(q)
         rows.append(("quantulum3 money cases", f"{p}/{t} = {p / max(t, 1):.1%}"))
         all_failures["quantulum3"] = f
-    counts, f = score_gold(ROOT / "tests" / "gold", ROOT / "data" / "corpus")
-    if counts["expected"]:
-        recall = counts["found"] / counts["expected"]
-        precision = (counts["emitted"] - counts["extra"]) / max(counts["emitted"], 1)
-        rows.append(("gold articles: figures found (recall)", f"{counts['found']}/{counts['expected']} = {recall:.1%}"))
-        rows.append(("gold articles: precision", f"{counts['emitted'] - counts['extra']}/{counts['emitted']}"
-                                                 f" = {precision:.1%}"))
-        rows.append(("gold articles: every field right", f"{counts['exact']}/{counts['expected']}"
-                                                        f" = {counts['exact'] / counts['expected']:.1%}"))
-        for k in GOLD_FIELDS:
-            if counts[f"field:{k}"]:
-                rows.append((f"  field {k}", f"{counts[f'right:{k}'] / counts[f'field:{k}']:.1%}"))
-        all_failures["gold"] = f
+    for label, gold_dir, corpus_dir in (
+        ("gold articles", ROOT / "tests" / "gold", ROOT / "data" / "corpus"),
+        ("held-out articles", ROOT / "tests" / "gold_heldout", ROOT / "tests" / "gold_heldout"),
+    ):
+        _gold_rows(label, gold_dir, corpus_dir, rows, all_failures)
     width = max(len(r[0]) for r in rows)
+
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
     if args.show_failures:

@@ -75,7 +75,7 @@ def source_line(rows: pd.DataFrame, max_outlets: int = 4) -> str:
     docs = rows.drop_duplicates("doc_id") if "doc_id" in rows else rows
     n = len(docs)
     counts = docs["source"].fillna(MISSING_OUTLET).value_counts() if "source" in docs else pd.Series()
-    names = [str(x) for x in counts.index]
+    names = sorted((str(x) for x in counts.index), key=lambda name: (-counts[name], name))  # most-cited first
     shown = names[:max_outlets]
     rest = len(names) - len(shown)
     outlets = ", ".join(shown) + (f" and {rest} other{'s' if rest != 1 else ''}" if rest else "")
@@ -95,16 +95,16 @@ def format_day(value: str | date | None) -> str:
 
 
 def finish(fig: go.Figure, *, title: str, subtitle: str, rows: pd.DataFrame, basis: str,
-           as_of: str | None, height: int = HEIGHT) -> go.Figure:
+           as_of: str | None, height: int = HEIGHT, bottom: int = BOTTOM_MARGIN) -> go.Figure:
     """Apply the template and write title, source line, period basis and data-as-of into the figure."""
     fig.update_layout(
-        template=TEMPLATE_NAME, height=height, margin=dict(b=BOTTOM_MARGIN),
+        template=TEMPLATE_NAME, height=height, margin=dict(b=bottom),
         title=dict(text=_e(title), subtitle=dict(text=_e(subtitle), font=dict(size=13, color=MUTED))),
     )
     fig.add_annotation(
         text=f"{_e(source_line(rows))}<br>Period basis: {_e(basis)} · Data as of {format_day(as_of)}",
-        xref="paper", yref="paper", x=0, y=0, yshift=-(BOTTOM_MARGIN - 8), xanchor="left", yanchor="bottom",
-        align="left", showarrow=False, font=dict(size=11, color=MUTED), name="provenance",
+        xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 8), xanchor="left", yanchor="bottom",
+        align="left", showarrow=False, font=dict(size=12, color=MUTED), name="provenance",
     )
     return fig
 
@@ -135,6 +135,19 @@ def _key_entry(fig: go.Figure, name: str, *, symbol: str | None = None, dash: st
     fig.add_trace(trace.update(hoverinfo="skip"))
 
 
+def _legend_entry(fig: go.Figure, name: str, colour: str, group: str, symbol: str = "circle") -> None:
+    """The legend item for a group of traces: a plain marker in the group's colour (the real marks vary
+    their symbol by qualifier, and plotly would otherwise show whichever symbol comes first)."""
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=group,
+                             marker=dict(symbol=symbol, size=12, color=colour), hoverinfo="skip"))
+
+
+def _pad_dates(first: pd.Timestamp, last: pd.Timestamp) -> list[pd.Timestamp]:
+    """An x range with breathing room; a single date gets a year either side instead of a zoom to 1 ms."""
+    span = max(last - first, pd.Timedelta(days=365))
+    return [first - span * 0.06, last + span * 0.06]
+
+
 def _year_axis(fig: go.Figure, first: pd.Timestamp, last: pd.Timestamp, basis: str, row: int | None = None,
                col: int | None = None) -> None:
     """Label each year at its middle and rule a light line at each year boundary (1 Jan or 1 April)."""
@@ -147,6 +160,7 @@ def _year_axis(fig: go.Figure, first: pd.Timestamp, last: pd.Timestamp, basis: s
     mids = [pd.Timestamp(y, month, 1) + pd.DateOffset(months=6) for y in years]
     bounds = [pd.Timestamp(y, month, 1) for y in years + [end_year + 1]]
     fig.update_xaxes(
+        type="date",  # said outright: a browser's plotly.js guesses from the first trace, a legend-only one
         tickmode="array", tickvals=mids[::step], ticktext=[label(m.date()) for m in mids[::step]], ticks="",
         minor=dict(tickmode="array", tickvals=bounds, showgrid=True, gridcolor=GRID, ticks="outside",
                    ticklen=5, tickcolor="#9aa5b1"),
@@ -170,13 +184,17 @@ def trade_chart(trade: pd.DataFrame, *, pair_label: str, basis: str, as_of: str 
     """
     fig = go.Figure()
     dated = trade[~trade["coverage"].isin(("none",))]
-    for metric, series in dated.drop_duplicates("metric")[["metric", "series"]].itertuples(index=False):
+    present = dated.drop_duplicates("metric").set_index("metric")["series"]
+    for metric in sorted(present.index, key=lambda m: list(SERIES_COLOURS).index(m) if m in SERIES_COLOURS else 99):
+        series = present[metric]
         rows = dated[dated["metric"].eq(metric)]
         colour = SERIES_COLOURS.get(metric, UNKNOWN_COLOUR)
         if metric == "target":
+            _legend_entry(fig, "Target (stated goal)", colour, metric, symbol=TARGET_SYMBOL)
             fig.add_trace(_marks(rows, name="Target (stated goal)", colour=colour, symbol=TARGET_SYMBOL,
                                  size=16, hover=_target_hover))
             continue
+        _legend_entry(fig, series, colour, metric)
         for full, (dash, width) in SPAN_STYLES.items():
             spans = rows[rows["full_year"].eq(full)]
             if spans.empty:
@@ -210,6 +228,12 @@ def trade_chart(trade: pd.DataFrame, *, pair_label: str, basis: str, as_of: str 
     )
 
 
+def _plain(values: pd.Series) -> list:
+    """Plain lists, not numpy arrays: plotly would base64-pack those, and the figure spec should stay
+    readable JSON for tests, exports and anyone inspecting a chart."""
+    return [None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in values.tolist()]
+
+
 def _segments(starts: pd.Series, ends: pd.Series) -> list:
     """x or y values for many two-point lines in one trace, separated by gaps (None)."""
     out: list = []
@@ -222,12 +246,13 @@ def _marks(rows: pd.DataFrame, *, name: str, colour: str, symbol: str | None, si
     symbols = [symbol or QUALIFIER_SYMBOLS.get(q, "circle") for q in rows["qualifier"]]
     is_range = rows["qualifier"].eq("range")
     return go.Scatter(
-        x=rows["x_mark"], y=rows["usd_bn"], mode="markers", name=name, legendgroup=str(rows["metric"].iloc[0]),
+        x=_plain(rows["x_mark"]), y=_plain(rows["usd_bn"]), mode="markers", name=name, showlegend=False,
+        legendgroup=str(rows["metric"].iloc[0]),
         marker=dict(symbol=symbols, size=size, color=colour, line=dict(width=2, color=colour)),
         error_y=dict(type="data", symmetric=False, visible=bool(is_range.any()), color=colour, thickness=1.5,
-                     width=6, array=(rows["usd_high_bn"] - rows["usd_bn"]).where(is_range, 0).fillna(0),
-                     arrayminus=(rows["usd_bn"] - rows["usd_low_bn"]).where(is_range, 0).fillna(0)),
-        customdata=rows["fact_id"].astype(int), hovertext=[hover(r) for r in rows.itertuples()],
+                     width=6, array=_plain((rows["usd_high_bn"] - rows["usd_bn"]).where(is_range, 0).fillna(0)),
+                     arrayminus=_plain((rows["usd_bn"] - rows["usd_low_bn"]).where(is_range, 0).fillna(0))),
+        customdata=_plain(rows["fact_id"].astype(int)), hovertext=[hover(r) for r in rows.itertuples()],
         hovertemplate="%{hovertext}<extra></extra>",
     )
 
@@ -271,15 +296,17 @@ def deal_values_chart(deals: pd.DataFrame, *, pair_label: str, as_of: str | None
     order = [s for s in deals["supplier"].dropna().astype(str)]
     for supplier, rows in deals.groupby(deals["supplier"].fillna("Supplier not stated"), sort=True):
         colour = country_colour(supplier if supplier != "Supplier not stated" else None, order)
-        rows = rows.assign(x_mark=rows["deal_date"])
+        rows = rows.assign(x_mark=rows["deal_date"], metric=str(supplier))
+        _legend_entry(fig, str(supplier), colour, str(supplier))
         trace = _marks(rows, name=str(supplier), colour=colour, symbol=None, size=12, hover=_deal_hover)
-        trace.update(mode="markers+text", text=rows["system"], textposition="top center",
+        trace.update(mode="markers+text", text=[_e(x) for x in rows["system"]], textposition="top center",
                      textfont=dict(size=12, color=INK))
         fig.add_trace(trace)
     for qualifier in ("exact", "approx", "at_least", "at_most", "range"):
         if deals["qualifier"].eq(qualifier).any():
             _key_entry(fig, _qualifier_text(qualifier), symbol=QUALIFIER_SYMBOLS[qualifier])
-    fig.update_xaxes(title_text="Date of the deal (as reported)", type="date")
+    fig.update_xaxes(title_text="Date of the deal (as reported)", type="date",
+                     range=_pad_dates(deals["deal_date"].min(), deals["deal_date"].max()))
     fig.update_yaxes(title_text="US$ billion", tickprefix="$", ticksuffix=" bn")
     fig.update_layout(
         legend=dict(title=dict(text="Supplier"), x=1.01, y=1.0, xanchor="left", yanchor="top"),
@@ -305,7 +332,7 @@ def deliveries_chart(delivered: pd.DataFrame, register: pd.DataFrame, *, pair_la
                      as_of: str | None) -> go.Figure:
     """Units delivered per system over time (one panel each, own scale), with the number ordered as a rule."""
     systems = list(dict.fromkeys(delivered["system"]))
-    fig = make_subplots(rows=len(systems), cols=1, shared_xaxes=True, subplot_titles=systems,
+    fig = make_subplots(rows=len(systems), cols=1, shared_xaxes=True, subplot_titles=[_e(s) for s in systems],
                         vertical_spacing=min(0.12, 0.5 / max(len(systems), 1)))
     for i, system in enumerate(systems, start=1):
         rows = delivered[delivered["system"].eq(system)].sort_values("when")
@@ -313,11 +340,12 @@ def deliveries_chart(delivered: pd.DataFrame, register: pd.DataFrame, *, pair_la
         supplier = entry["Supplier"].iloc[0] if not entry.empty else None
         colour = country_colour(supplier)
         fig.add_trace(go.Scatter(
-            x=rows["when"], y=rows["effective_value"], mode="lines+markers", name=system, showlegend=False,
+            x=_plain(rows["when"]), y=_plain(rows["effective_value"]), mode="lines+markers", name=system,
+            showlegend=False,
             line=dict(color=colour, width=2.5),
             marker=dict(symbol=[QUALIFIER_SYMBOLS.get(q, "circle") for q in rows["qualifier"]], size=11,
                         color=colour, line=dict(width=2, color=colour)),
-            customdata=rows["fact_id"].astype(int),
+            customdata=_plain(rows["fact_id"].astype(int)),
             hovertext=[f"<b>{_e(system)}: {r.effective_value:,.0f} delivered</b> "
                        f"({_qualifier_text(r.qualifier).lower()})<br>As reported: {_e(r.surface)}<br>{_outlet(r)}"
                        for r in rows.itertuples()],
@@ -329,7 +357,7 @@ def deliveries_chart(delivered: pd.DataFrame, register: pd.DataFrame, *, pair_la
                           annotation_text=f"ordered: {ordered:,.0f}", annotation_position="top left",
                           annotation_font=dict(size=12, color=MUTED))
         fig.update_yaxes(title_text="Units", rangemode="tozero", row=i, col=1)
-    fig.update_xaxes(type="date")
+    fig.update_xaxes(type="date", range=_pad_dates(delivered["when"].min(), delivered["when"].max()))
     fig.update_xaxes(title_text="Date of the report (or of the delivery, when stated)", row=len(systems), col=1)
     fig.update_layout(showlegend=False)
     return finish(
@@ -352,11 +380,15 @@ def timeline_chart(events: pd.DataFrame, *, pair_label: str, as_of: str | None) 
     trade = events[events["lane"].eq("Trade")]
     if not trade.empty:
         colour = SERIES_COLOURS["trade_total"]
+        _legend_entry(fig, "Total trade (at period end)", colour, "trade")
         fig.add_trace(go.Scatter(
-            x=trade["when"], y=trade["usd_bn"], mode="markers", name="Total trade (period end)",
+            x=_plain(trade["when"]), y=_plain(trade["usd_bn"]), mode="markers", name="Total trade",
+            showlegend=False,
+            legendgroup="trade",
             marker=dict(symbol=[QUALIFIER_SYMBOLS.get(q, "circle") for q in trade["qualifier"]], size=11,
                         color=colour, line=dict(width=2, color=colour)),
-            customdata=trade["fact_id"].astype(int), hovertext=[_event_hover(r) for r in trade.itertuples()],
+            customdata=_plain(trade["fact_id"].astype(int)),
+            hovertext=[_event_hover(r) for r in trade.itertuples()],
             hovertemplate="%{hovertext}<extra></extra>",
         ), row=1, col=1)
     defence = events[events["lane"].isin(LANES)]
@@ -364,23 +396,25 @@ def timeline_chart(events: pd.DataFrame, *, pair_label: str, as_of: str | None) 
     for supplier, rows in defence.groupby(defence["supplier"].fillna("Supplier not stated"), sort=True):
         colour = country_colour(supplier if supplier != "Supplier not stated" else None, order)
         fig.add_trace(go.Scatter(
-            x=rows["when"], y=rows["lane"], mode="markers", name=f"Defence: {supplier}",
+            x=_plain(rows["when"]), y=_plain(rows["lane"]), mode="markers", name=f"Defence: {supplier}",
             marker=dict(symbol="diamond", size=12, color=colour, line=dict(width=1, color="white")),
-            customdata=rows["fact_id"].astype(int), hovertext=[_event_hover(r) for r in rows.itertuples()],
+            customdata=_plain(rows["fact_id"].astype(int)),
+            hovertext=[_event_hover(r) for r in rows.itertuples()],
             hovertemplate="%{hovertext}<extra></extra>",
         ), row=2, col=1)
     fig.update_yaxes(title_text="US$ billion", tickprefix="$", ticksuffix=" bn", rangemode="tozero",
                      row=1, col=1)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(LANES), row=2, col=1,
                      showgrid=True, rangemode="normal", zeroline=False)
-    fig.update_xaxes(type="date")
+    fig.update_xaxes(type="date", range=_pad_dates(events["when"].min(), events["when"].max()))
     fig.update_xaxes(title_text="Period end (trade) · date of the event or report (defence)", row=2, col=1)
-    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", yref="paper"),
-                      margin=dict(t=130))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.16, yanchor="top", yref="paper"),
+                      margin=dict(t=110, l=110))
     return finish(
         fig, title=f"{pair_label}: trade and defence over time",
         subtitle="Defence deal values are never added to trade totals.",
-        rows=events, basis="end of the period each trade figure covers", as_of=as_of, height=620,
+        rows=events, basis="end of the period each trade figure covers", as_of=as_of, height=660,
+        bottom=170,
     )
 
 

@@ -101,9 +101,7 @@ def _cell(value: object) -> object:
         return neutralise_cell(LIST_SEPARATOR.join(str(item) for item in value))
     if _is_missing(value):
         return None
-    if isinstance(value, datetime):  # before date: a datetime is a date
-        return value.isoformat()
-    if isinstance(value, date):
+    if isinstance(value, date):  # datetime included
         return value.isoformat()
     return neutralise_cell(value)
 
@@ -154,7 +152,7 @@ def export_header(
         "rows": str(n_rows),
     }
     if list_columns:
-        header["list columns"] = _header_value(list_columns) + f' (joined with "{LIST_SEPARATOR}")'
+        header["list columns"] = _header_value(list_columns) + " (items separated by semicolons)"
     for key, value in filters.items():
         header[f"filter {' '.join(str(key).split())}"] = _header_value(value)
     return header
@@ -200,14 +198,12 @@ def read_export(data: bytes) -> pd.DataFrame:
     store keeps them.
     """
     header, body = _split_header(data.decode("utf-8-sig"))
-    frame = pd.read_csv(
-        io.StringIO(body), keep_default_na=False, na_values=[""]
-    )
+    frame = pd.read_csv(io.StringIO(body), keep_default_na=False, na_values=[""])
     frame.columns = [restore_cell(name) for name in frame.columns]
     for name in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[name]):
             frame[name] = frame[name].map(restore_cell, na_action="ignore")
-    list_spec = header.get("list columns", "").split(" (joined with")[0]
+    list_spec = header.get("list columns", "").split(" (")[0]
     for name in filter(None, list_spec.split(LIST_SEPARATOR)):
         if name in frame.columns:
             frame[name] = [[] if _is_missing(v) else str(v).split(LIST_SEPARATOR) for v in frame[name]]

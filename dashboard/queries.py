@@ -128,6 +128,25 @@ def format_usd(value: float | None) -> str:
     return f"${value:,.0f}"
 
 
+def format_number(value: float | None) -> str:
+    """Digits grouped, no float noise: 65700000000.0 → '65,700,000,000'; 12.5 → '12.5'."""
+    if value is None or pd.isna(value):
+        return ""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def text_or(value: object, missing: str) -> str:
+    """A frame cell as text, or ``missing`` for None/NaN (pandas gives NaN, not None, for absent strings)."""
+    return str(value) if isinstance(value, str) and value else missing
+
+
+def cited(row: pd.Series | object) -> str:
+    """'PTI, 2025-05-16': who reported a figure and when, for one-line provenance."""
+    return f"{text_or(getattr(row, 'source', None), MISSING_OUTLET)}, {text_or(getattr(row, 'published', None), 'undated')}"
+
+
 def _reported_as(group: pd.DataFrame) -> str:
     return "; ".join(dict.fromkeys(str(s) for s in group["surface"]))
 
@@ -211,9 +230,18 @@ def _empty_trade() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
 
-def trade_table(trade: pd.DataFrame) -> pd.DataFrame:
-    """Every dated trade report, filed under its basis year, for the table beside the chart."""
+def trade_facts(facts: pd.DataFrame) -> pd.DataFrame:
+    """Money facts on trade metrics (no targets), shaped as the store returns them (for corroboration)."""
+    return facts[facts["kind"].eq("money") & facts["metric"].isin(TRADE_METRICS)]
+
+
+def trade_table(trade: pd.DataFrame, canonical_ids: Iterable[int] = ()) -> pd.DataFrame:
+    """Every dated trade report, filed under its basis year, for the table beside the chart.
+
+    ``Canonical`` marks the reports the corroboration rule picks (none when that rule is unavailable).
+    """
     dated = trade[~trade["coverage"].isin(("none", "target"))]
+    canonical = set(canonical_ids)
     table = pd.DataFrame({
         "Year": dated["basis_year"],
         "Figure": dated["series"],
@@ -225,9 +253,27 @@ def trade_table(trade: pd.DataFrame) -> pd.DataFrame:
         "Outlet": dated["source"].fillna(MISSING_OUTLET),
         "Published": dated["published"],
         "Reports for this period": dated["n_reports"],
+        "Canonical": dated["fact_id"].isin(canonical),
         "fact_id": dated["fact_id"],
     })
     return table.sort_values(["Year", "Figure", "Published"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def disputed(canonical: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFrame:
+    """Dated figures of these metrics whose reports disagree (corroboration's ``canonical_figures`` rows)."""
+    return canonical[canonical["conflict"].astype(bool) & canonical["period_start"].notna()
+                     & canonical["metric"].isin(list(metrics))]
+
+
+def undated_table(trade: pd.DataFrame) -> pd.DataFrame:
+    """Trade reports whose period the extractor could not resolve: listed, never drawn at a guessed date."""
+    rows = trade[trade["coverage"].eq("none")]
+    return pd.DataFrame({
+        "Figure": rows["series"], "US$ bn": rows["usd_bn"].round(2),
+        "Qualifier": rows["qualifier"].map(QUALIFIER_LABELS), "As reported": rows["original"],
+        "Outlet": rows["source"].fillna(MISSING_OUTLET), "Published": rows["published"],
+        "Sentence": rows["sentence"], "fact_id": rows["fact_id"],
+    }).reset_index(drop=True)
 
 
 _COVERAGE_WORDS = {
@@ -273,15 +319,17 @@ def defence_deals(facts: pd.DataFrame) -> pd.DataFrame:
                             usd_low_bn=pd.Series(dtype="float64"), usd_high_bn=pd.Series(dtype="float64"),
                             original=pd.Series(dtype="str"), deal_date=pd.Series(dtype="datetime64[ns]"))
     deals = one_row_per_figure(deals).copy()
-    systems = []
+    origin = default_rules().designation_origin
+    systems, suppliers, recipients = [], [], []
     for row in deals.itertuples():
-        if isinstance(row.effective_item, str):
-            systems.append(row.effective_item)
-            continue
         same_doc = counts[counts["doc_id"].eq(row.doc_id)]
-        distance = (same_doc["start"] - row.start).abs()
-        systems.append(same_doc.loc[distance.idxmin(), "effective_item"])
-    deals["system"] = systems
+        nearest = same_doc.loc[(same_doc["start"] - row.start).abs().idxmin()]
+        system = row.effective_item if isinstance(row.effective_item, str) else nearest["effective_item"]
+        systems.append(system)
+        # a deal sentence often names neither side ("a $5.43 billion deal"); its system's count sentence does
+        suppliers.append(_first_name(row.supplier, nearest["supplier"], origin.get(str(system))))
+        recipients.append(_first_name(row.recipient, nearest["recipient"]))
+    deals["system"], deals["supplier"], deals["recipient"] = systems, suppliers, recipients
     deals["usd_bn"] = deals["effective_value_usd"] / 1e9
     low, high = _usd_bounds(deals)
     deals["usd_low_bn"], deals["usd_high_bn"] = low / 1e9, high / 1e9
@@ -289,6 +337,10 @@ def defence_deals(facts: pd.DataFrame) -> pd.DataFrame:
     deals["deal_date"] = pd.to_datetime(deals["effective_period_start"].fillna(deals["published"]),
                                         errors="coerce")
     return deals.reset_index(drop=True)
+
+
+def _first_name(*names: object) -> str | None:
+    return next((str(n) for n in names if isinstance(n, str) and n), None)
 
 
 def _most_common(values: pd.Series, prefer: str | None = None, exclude: str | None = None) -> str | None:
@@ -307,13 +359,16 @@ def _sources(group: pd.DataFrame) -> str:
     return f"{n} report{'s' if n != 1 else ''}: {', '.join(outlets)}"
 
 
-def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None) -> pd.DataFrame:
+def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
+                     balance: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per system, shaped like SIPRI's arms-transfer register, from every report about it.
 
-    ordered/delivered: the largest count reported (follow-on orders and cumulative deliveries only grow);
-    remaining: the latest explicit "remaining" figure, else ordered − delivered; deal value: the largest
-    linked deal; order year: the earliest order report (its stated period, else its article's date).
-    Supplier defaults to the system's usual origin (items.yaml) when no report names one.
+    Ordered/delivered/remaining come from ``balance`` (``corroboration.defence_balance``: the latest reports,
+    the third derived from the other two, a warning when they do not add up) when given; without it, the
+    largest count reported (follow-on orders and cumulative deliveries only grow) and the latest explicit
+    "remaining" figure, else ordered − delivered. Deal value: the largest linked deal; order year: the
+    earliest order report (its stated period, else its article's date). Supplier defaults to the system's
+    usual origin (items.yaml) when reports disagree or name none.
     """
     counts = _defence_counts(facts)
     if counts.empty:
@@ -344,6 +399,13 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None) -
         best_deal = own_deals.sort_values("effective_value_usd").iloc[-1] if not own_deals.empty else None
         order_dates = dated[is_order.to_numpy()].dropna()
         delivery_dates = dated[is_delivered.to_numpy()].dropna()
+        checked = None
+        if balance is not None:
+            same = balance[balance["item"].eq(system)]
+            if not same.empty:
+                ordered, delivered, remaining = (_number(same[c].iloc[0]) for c in
+                                                 ("ordered", "delivered", "remaining"))
+                checked = same["warning"].iloc[0] if isinstance(same["warning"].iloc[0], str) else None
         used = pd.concat([group, own_deals])
         rows.append({
             "Supplier": supplier, "Recipient": recipient, "System": system,
@@ -354,14 +416,19 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None) -
             "Delivery reports": ", ".join(dict.fromkeys(d.strftime("%b %Y") for d in delivery_dates)) or None,
             "Status": _register_status(ordered, delivered, group["status"]),
             "Sources": _sources(used),
+            "Check": checked,
             "fact_ids": [int(i) for i in used["fact_id"]],
         })
     return pd.DataFrame(rows, columns=list(REGISTER_COLUMNS))
 
 
+def _number(value: object) -> float:
+    return float("nan") if value is None or pd.isna(value) else float(value)
+
+
 REGISTER_COLUMNS = (
     "Supplier", "Recipient", "System", "Ordered", "Delivered", "Remaining", "Deal value (US$ bn)",
-    "Deal as reported", "Order year", "Delivery reports", "Status", "Sources", "fact_ids",
+    "Deal as reported", "Order year", "Delivery reports", "Status", "Sources", "Check", "fact_ids",
 )
 _STATUS_WORDS = {
     "ordered": "Ordered", "delivered": "Delivered", "remaining": "Deliveries pending",
@@ -412,6 +479,7 @@ def timeline_events(facts: pd.DataFrame) -> pd.DataFrame:
         "qualifier": trade["qualifier"],
     })]
     counts = _defence_counts(facts)
+    origin = default_rules().designation_origin
     for lane, mask in (("Orders", counts["status"].eq("ordered") | counts["metric"].eq("order")),
                        ("Deliveries", counts["status"].eq("delivered"))):
         rows = counts[mask]
@@ -420,8 +488,9 @@ def timeline_events(facts: pd.DataFrame) -> pd.DataFrame:
             "when": pd.to_datetime(rows["effective_period_end"].fillna(rows["published"]), errors="coerce"),
             "usd_bn": float("nan"),
             "label": rows["effective_item"].astype(str) + ": " + rows["surface"].astype(str),
-            "supplier": rows["supplier"], "source": rows["source"], "published": rows["published"],
-            "qualifier": rows["qualifier"],
+            "supplier": [_first_name(s, origin.get(str(i))) for s, i in
+                         zip(rows["supplier"], rows["effective_item"], strict=True)],
+            "source": rows["source"], "published": rows["published"], "qualifier": rows["qualifier"],
         }))
     deals = defence_deals(facts)
     parts.append(pd.DataFrame({
@@ -430,8 +499,10 @@ def timeline_events(facts: pd.DataFrame) -> pd.DataFrame:
         "supplier": deals["supplier"], "source": deals["source"], "published": deals["published"],
         "qualifier": deals["qualifier"],
     }))
-    events = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
-        not p.empty for p in parts) else parts[0]
+    filled = [p for p in parts if not p.empty]
+    if not filled:
+        return parts[0].iloc[0:0]
+    events = pd.concat(filled, ignore_index=True)
     return events.dropna(subset=["when"]).sort_values(["when", "fact_id"]).reset_index(drop=True)
 
 
@@ -471,3 +542,31 @@ def facts_by_id(facts: pd.DataFrame, ids: Iterable[int]) -> pd.DataFrame:
     order = [int(i) for i in dict.fromkeys(ids)]
     found = facts.set_index("fact_id", drop=False)
     return found.loc[[i for i in order if i in found.index]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- documents
+
+def document_facts_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """A document's figures in text order, numbered like the marks in its highlighted text.
+
+    ``rows`` has the fact fields (``Fact.as_record()`` dicts or ``facts_frame`` rows of one document).
+    """
+    if rows.empty:
+        return pd.DataFrame(columns=["#", "Figure", "Measures", "Value", "Unit", "Qualifier", "US$", "Period",
+                                     "Item", "Status", "Supplier → recipient"])
+    rows = rows.sort_values("start", kind="stable").reset_index(drop=True)
+    value = [format_number(v) if pd.notna(v) else f"{format_number(lo)}–{format_number(hi)}"
+             for v, lo, hi in zip(rows["value"], rows["value_low"], rows["value_high"], strict=True)]
+    direction = [f"{s} → {r}" if isinstance(s, str) and isinstance(r, str) else ""
+                 for s, r in zip(rows["supplier"], rows["recipient"], strict=True)]
+    return pd.DataFrame({
+        "#": range(1, len(rows) + 1), "Figure": rows["surface"], "Measures": rows["metric"].map(metric_label),
+        "Value": value, "Unit": rows["unit"], "Qualifier": rows["qualifier"].map(QUALIFIER_LABELS),
+        "US$": rows["value_usd"].map(format_usd), "Period": rows["period_label"].fillna(""),
+        "Item": rows["item"].fillna(""), "Status": rows["status"].fillna(""), "Supplier → recipient": direction,
+    })
+
+
+def document_spans(rows: pd.DataFrame) -> list[tuple[int, int, str]]:
+    """(start, end, tooltip) for each figure of a document, for the highlighted text."""
+    return [(int(r.start), int(r.end), f"{metric_label(r.metric)}: {r.surface}") for r in rows.itertuples()]

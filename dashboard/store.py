@@ -134,7 +134,8 @@ def default_db_path() -> Path:
 def connect(db_path: DbPath) -> Iterator[sqlite3.Connection]:
     """A short-lived connection, migrated to :data:`SCHEMA_VERSION`, closed on exit; one thread only.
 
-    Autocommit mode (``isolation_level=None``): transactions are explicit, see :func:`write_transaction`.
+    Creates the file (and its folder) when missing. Autocommit mode (``isolation_level=None``):
+    transactions are explicit, see :func:`write_transaction`.
     """
     path = Path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,9 +168,10 @@ def schema_version(conn: sqlite3.Connection) -> int:
 def _prepare(conn: sqlite3.Connection) -> None:
     """Switch the file to WAL (persistent, so once per file) and migrate it.
 
-    Retried with jitter until the busy timeout: while several connections set up a brand-new file at once,
-    SQLite answers SQLITE_BUSY at once instead of calling the busy handler (seen in
-    test_concurrent_writers_neither_lock_out_nor_lose_writes). Once set up, this is two cheap reads.
+    Retried with jitter until the busy timeout: switching to WAL while another connection writes in rollback
+    mode (two processes creating the store together) fails with SQLITE_BUSY at once, without calling the
+    busy handler (test_opening_waits_out_a_writer_on_a_file_not_yet_in_wal_mode). Once set up, this is two
+    cheap reads.
     """
     deadline = time.monotonic() + BUSY_TIMEOUT_S
     while True:
@@ -498,7 +500,8 @@ def pairs(db_path: DbPath) -> list[tuple[str, str]]:
 def summary(db_path: DbPath, pair: tuple[str, str] | None = None) -> dict[str, Any]:
     """``latest_published`` (ISO date or None), ``n_documents`` and ``n_facts`` — for all, or for one pair.
 
-    A document belongs to a pair if it is about that pair or has a fact about it.
+    A document belongs to a pair if it is about that pair or has a fact about it. ``n_facts`` counts every
+    stored fact, before reviews and plausibility filter them.
     """
     a, b = _sorted_pair(pair)
     sql = """

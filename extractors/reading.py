@@ -29,7 +29,7 @@ _MAGIC = (
     (b"\xd0\xcf\x11\xe0", "an old Office document"), (b"\x1f\x8b", "a gzip archive"),
     (b"SQLite format 3", "an SQLite database"), (b"\x7fELF", "a program"),
 )
-_FRONT_MATTER = regex.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", regex.DOTALL)
+_FRONT_MATTER = regex.compile(r"\A---[ \t]*\r?\n(?:(?P<yaml>.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)", regex.DOTALL)
 _HTML_SNIFF = regex.compile(r"\A\s*(?:<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>])", regex.IGNORECASE)
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)[a-z]*,?\s+)?"
@@ -71,6 +71,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 def _checked(text: str, name: str) -> str:
     if not text.strip():
         raise InputError(name, "empty document")
+    if "\x00" in text:  # after any BOM too: "\xef\xbb\xbf" then binary is still binary
+        raise InputError(name, "not a text document (contains NUL bytes)")
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
     if controls > 8:
         raise InputError(name, "not a text document (control characters)")
@@ -115,11 +117,11 @@ def read_document(path: str | Path, published: str | None = None) -> Document:
 
 def _iso(value: object, name: str) -> str:
     if isinstance(value, date):
-        return value.isoformat()
+        return value.isoformat()[:10]  # a datetime too
     try:
         return date.fromisoformat(str(value).strip()[:10]).isoformat()
     except ValueError as exc:
-        raise InputError(name, f"published date '{value}' is not YYYY-MM-DD") from exc
+        raise InputError(name, f"published date '{str(value)[:40]}' is not YYYY-MM-DD") from exc
 
 
 def _from_text(text: str, name: str, encoding: str) -> Document:
@@ -128,11 +130,12 @@ def _from_text(text: str, name: str, encoding: str) -> Document:
     m = _FRONT_MATTER.match(text)
     if m:
         try:
-            loaded = yaml.safe_load(m.group("yaml"))
-        except yaml.YAMLError:
-            loaded = None
-        if isinstance(loaded, dict):
-            meta = loaded
+            loaded = yaml.safe_load(m.group("yaml") or "")
+        except (yaml.YAMLError, RecursionError):
+            loaded = False  # not front matter after all: the block stays part of the body
+        if loaded is None or isinstance(loaded, dict):  # None: an empty block, or only comments
+            # Only plain values: str() of a list built from YAML aliases can be exponentially long.
+            meta = {k: v for k, v in (loaded or {}).items() if isinstance(v, (str, int, float, date))}
             body_start = m.end()
     title = _clean(meta.get("title")) or _first_line(text, body_start)
     published = _iso(meta["published"], name) if meta.get("published") else None
@@ -148,27 +151,77 @@ def _from_text(text: str, name: str, encoding: str) -> Document:
 
 
 def _from_html(html: str, name: str, encoding: str) -> Document:
-    import trafilatura
+    """Main text and metadata of a page: trafilatura when it loads, else lxml alone.
 
-    result = trafilatura.bare_extraction(
-        html, include_comments=False, include_tables=False, with_metadata=True, favor_precision=False,
-    )
-    text = (result.text if result is not None else None) or trafilatura.html2txt(html) or ""
+    Script, style and comment text and attribute values never reach the text either way.
+    """
+    page = _trafilatura_page(html) or _lxml_page(html)
+    text = page.get("text") or ""
     if not text.strip():
         raise InputError(name, "no article text found in the HTML")
     published = None
-    if result is not None and result.date:
+    if page.get("date"):
         try:
-            published = _iso(result.date, name)
+            published = _iso(page["date"], name)
         except InputError:
             published = None
     if published is None:
         published = dateline_date(text[:800])
-    title = _clean(result.title if result is not None else None) or _first_line(text, 0)
-    source = _clean(result.sitename if result is not None else None)
-    url = _clean(result.url if result is not None else None)
-    return Document(text=text, path=name, title=title, published=published, source=source, url=url,
-                    encoding=encoding)
+    return Document(text=text, path=name, title=_clean(page.get("title")) or _first_line(text, 0), published=published,
+                    source=_clean(page.get("sitename")), url=_clean(page.get("url")), encoding=encoding)
+
+
+def _trafilatura_page(html: str) -> dict[str, str | None] | None:
+    """None when trafilatura cannot be imported (e.g. lxml without `lxml_html_clean`) or fails on the page."""
+    try:
+        import trafilatura
+
+        result = trafilatura.bare_extraction(
+            html, include_comments=False, include_tables=False, with_metadata=True, favor_precision=False,
+        )
+        text = (result.text if result is not None else None) or trafilatura.html2txt(html) or ""
+    except Exception:  # an import error, or any parser error on a hostile page: the fallback still reads it
+        return None
+    if result is None:
+        return {"text": text}
+    return {"text": text, "date": result.date, "title": result.title, "sitename": result.sitename, "url": result.url}
+
+
+# Elements whose content is never article text, and elements that end a line.
+_HIDDEN = ("head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
+           "nav", "footer", "aside", "form", "button", "select", "textarea", "dialog")
+_BLOCKS = frozenset("p div br hr li ul ol dl dt dd h1 h2 h3 h4 h5 h6 article main section header blockquote pre "
+                    "table tr td th figcaption figure address".split())
+_META = {"article:published_time": "date", "date": "date", "pubdate": "date", "og:site_name": "sitename",
+         "og:url": "url", "og:title": "title"}
+
+
+def _lxml_page(html: str) -> dict[str, str | None]:
+    """Visible text of <article> (else <main>, else the page) with lxml, which trafilatura brings along.
+
+    Not the standard library's html.parser: on Python 3.11 it is quadratic on "<a<a<a..." and raises
+    AssertionError on "<![<![".
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        root = lxml_html.document_fromstring(html.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError):  # nothing but markup, or nothing at all
+        return {"text": ""}
+    meta: dict[str, str | None] = {"title": root.findtext(".//title")}
+    for element in root.iter("meta"):
+        key = _META.get((element.get("property") or element.get("name") or "").lower())
+        if key and element.get("content") and not meta.get(key):
+            meta[key] = element.get("content")
+    etree.strip_elements(root, *_HIDDEN, with_tail=False)
+    for element in root.iter(*_BLOCKS):
+        element.text = "\n" + (element.text or "")
+        element.tail = "\n" + (element.tail or "")
+    found = root.xpath("(//article | //main)[1]")
+    lines = (" ".join(line.split()) for line in (found[0] if found else root).text_content().splitlines())
+    return {**meta, "text": "\n".join(line for line in lines if line)}
 
 
 def _clean(value: object) -> str | None:

@@ -64,6 +64,8 @@ def _read_yaml(path: Path) -> Any:
         where = f"line {mark.line + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise RulesError(f"{path.name}: {where}broken YAML: {problem}") from exc
+    except RecursionError as exc:
+        raise RulesError(f"{path.name}: broken YAML: nests too deeply") from exc
 
 
 def _fail(path: Path, node: Any, message: str, rule: str | None = None) -> RulesError:
@@ -82,6 +84,16 @@ def _expect_keys(path: Path, node: Any, allowed: set[str], required: set[str], r
     missing = sorted(required - set(node))
     if missing:
         raise _fail(path, node, f"missing key '{missing[0]}'", rule)
+
+
+def _number_map(path: Path, node: Any, value: Any, what: str) -> dict[str, float]:
+    """A mapping of words to numbers ("one: 1"), keys lower-cased."""
+    if not isinstance(value, dict):
+        raise _fail(path, node, f"{what} must map a word to a number")
+    for word, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise _fail(path, value, f"{what}: '{word}' must map to a number, not '{number}'")
+    return {str(k).lower(): float(v) for k, v in value.items()}
 
 
 def _string_list(path: Path, node: Any, value: Any, what: str, rule: str | None = None) -> list[str]:
@@ -126,9 +138,9 @@ def _ambiguous_branch(body: sre_parse.SubPattern) -> bool:
             for branch in arg[1]:
                 if all(o == sre_parse.LITERAL for o, _ in branch):
                     literals.append("".join(chr(a) for _, a in branch))
-            for a in literals:
-                for b in literals:
-                    if a != b and b.startswith(a):
+            for i, a in enumerate(literals):  # by position: identical branches ("ab|ab") are ambiguous too
+                for j, b in enumerate(literals):
+                    if i != j and b.startswith(a):
                         return True
     return False
 
@@ -310,10 +322,9 @@ def _load_vocabulary(path: Path) -> dict[str, Any]:
             out["scale_attached"][s] = factor
     nw = data["number_words"]
     _expect_keys(path, nw, {"units", "tens", "multipliers"}, {"units", "tens", "multipliers"})
-    out["units"] = {k.lower(): int(v) for k, v in nw["units"].items()}
-    out["tens"] = {k.lower(): int(v) for k, v in nw["tens"].items()}
-    out["multipliers"] = {k.lower(): int(v) for k, v in nw["multipliers"].items()}
-    out["fractions"] = {str(k).lower(): float(v) for k, v in (data.get("fractions") or {}).items()}
+    for key in ("units", "tens", "multipliers"):
+        out[key] = {k: int(v) for k, v in _number_map(path, nw, nw[key], f"number_words.{key}").items()}
+    out["fractions"] = _number_map(path, data, data.get("fractions") or {}, "fractions")
     hedges: dict[str, str] = {}
     _expect_keys(path, data["hedges"], set(QUALIFIERS), set())
     for qualifier, phrases in data["hedges"].items():
@@ -377,7 +388,7 @@ def _load_statuses(path: Path, metrics: dict[str, Any]) -> dict[str, dict[str, A
         if name not in STATUSES:
             raise _fail(path, spec, f"unknown status '{name}' (allowed: {', '.join(STATUSES)})")
         _expect_keys(path, spec, {"metric", "before", "after"}, {"metric", "before", "after"}, rule=f"status {name}")
-        if spec["metric"] not in metrics:
+        if not isinstance(spec["metric"], str) or spec["metric"] not in metrics:
             raise _fail(path, spec, f"metric '{spec['metric']}' is not defined in metrics.yaml", f"status {name}")
         _string_list(path, spec, spec["before"], "before", f"status {name}")
         _string_list(path, spec, spec["after"], "after", f"status {name}")
@@ -457,7 +468,7 @@ def _number_source(vocab: dict[str, Any]) -> str:
     lettered = sorted((s for s in vocab["symbols"] if s[-1].isalpha()), key=len, reverse=True)
     after_symbol = "|".join(regex.escape(s) for s in lettered)
     left = rf"(?:(?<![\w.+/%=&?#])|(?<=(?<![A-Za-z])(?:{after_symbol})))(?<![A-Za-z]-)(?<![0-9][.,])"
-    right = r"(?!\+[0-9])(?!\.[0-9])"
+    right = r"(?!\+[0-9])(?!\.[0-9])(?!\p{Nd})"  # nor glued to digits of another script ("$4٤")
     return rf"{left}(?:{digits}|\b{word}\b){right}"
 
 
@@ -516,7 +527,7 @@ def _load_patterns(path: Path, placeholders: dict[str, str]) -> list[Pattern]:
         if not isinstance(node["pattern"], str) or not node["pattern"].strip():
             raise _fail(path, node, "pattern must be a non-empty string", rid)
         priority = node.get("priority", 0)
-        if not isinstance(priority, int):
+        if not isinstance(priority, int) or isinstance(priority, bool):
             raise _fail(path, node, "priority must be an integer", rid)
         raw = node["pattern"]
         unsafe = check_pattern_safety(_PLACEHOLDER.sub("x", raw))

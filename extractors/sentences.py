@@ -16,7 +16,9 @@ gen lt col maj capt adm prof sr jr govt dept approx est fig u.s u.k u.n e.g i.e 
 """.split())
 MAX_SENTENCE = 2000  # a run-on "sentence" longer than this is cut, to bound the work per match
 
-_BOUNDARY = re.compile(r"""[.!?]+["”’)\]]*(?=\s+["“‘(\[]?[A-Z0-9₹$€£])|\n\s*\n|\n(?=\s*[A-Z"“‘#*\-•])""")
+# A run of terminators is tried once, from its first character, and never backtracked into: a line of
+# ten thousand dots ("........") would otherwise be rescanned from every dot (quadratic).
+_BOUNDARY = re.compile(r"""(?<![.!?])[.!?]++["”’)\]]*+(?=\s+["“‘(\[]?[A-Z0-9₹$€£])|\n\s*\n|\n(?=\s*[A-Z"“‘#*\-•])""")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
 
@@ -45,7 +47,10 @@ def _add(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
     while e - s > MAX_SENTENCE:
         cut = text.rfind(" ", s, s + MAX_SENTENCE)
         cut = cut if cut > s + MAX_SENTENCE // 2 else s + MAX_SENTENCE
-        spans.append((s, cut))
+        piece_end = cut
+        while text[piece_end - 1].isspace():  # a cut at the first of several spaces
+            piece_end -= 1
+        spans.append((s, piece_end))
         s = cut
         while s < e and text[s].isspace():
             s += 1

@@ -1,4 +1,4 @@
-"""Briefing exports: chart images (with and without Chromium), CSV round trips, the briefing pack, citations."""
+"""Briefing exports: chart images (with and without Chromium), CSV round trips, briefing pack, citations."""
 
 from __future__ import annotations
 
@@ -90,7 +90,9 @@ def test_without_chromium_there_is_no_image_and_the_reason_is_logged(
     assert "no Chromium" in caplog.text
 
 
-def test_a_failing_renderer_gives_none_not_an_exception(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_failing_renderer_gives_none_not_an_exception(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     fake = tmp_path / "chromium"
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)
@@ -138,7 +140,8 @@ def test_chromium_path_honours_browser_path(
                      "france-cote-d-ivoire_cote-d-ivoire-exports_2025-11-25.png", id="accents dropped"),
         pytest.param("../../etc/passwd", "", "png", "etc-passwd_2025-11-25.png", id="path traversal"),
         pytest.param("₹ — ₹", "India–Russia", "PNG", "india-russia_chart_2025-11-25.png", id="no words left"),
-        pytest.param("Торговля", "Индия–Россия", "svg", "индия-россия_торговля_2025-11-25.svg", id="cyrillic kept"),
+        pytest.param("Торговля", "Индия–Россия", "svg", "индия-россия_торговля_2025-11-25.svg",
+                     id="cyrillic kept"),
     ],
 )
 def test_chart_file_name(title: str, pair: str, fmt: str, expected: str) -> None:
@@ -219,7 +222,7 @@ def test_csv_starts_with_bom_then_the_header_block() -> None:
         "# app: Figure Desk",
         "# exported_at: 2025-11-25T14:30:00+00:00",
         "# rows: 3",
-        '"# list columns: parties (joined with ""; "")"',
+        "# list columns: parties (items separated by semicolons)",
         "# filter pair: India–Russia",
         "# filter metrics: trade; arms",
         "# filter start: 2014-01-01",
@@ -233,8 +236,10 @@ def test_csv_starts_with_bom_then_the_header_block() -> None:
     ("column", "expected"),
     [
         pytest.param(pd.Series([date(2024, 1, 15), None]), ["2024-01-15", ""], id="date objects"),
-        pytest.param(pd.to_datetime(pd.Series(["2024-01-15", None])), ["2024-01-15", ""], id="datetime64 dates"),
-        pytest.param(pd.Series([datetime(2024, 1, 15, 9, 30)]), ["2024-01-15T09:30:00"], id="timestamps kept"),
+        pytest.param(pd.to_datetime(pd.Series(["2024-01-15", None])), ["2024-01-15", ""],
+                     id="datetime64 dates"),
+        pytest.param(pd.Series([datetime(2024, 1, 15, 9, 30)]), ["2024-01-15T09:30:00"],
+                     id="timestamps kept"),
         pytest.param(pd.Series([Decimal("-12.50")], dtype=object), ["-12.50"], id="Decimal stays a number"),
         pytest.param(pd.Series([("India", "Russia")]), ["India; Russia"], id="tuple joined"),
     ],
@@ -275,9 +280,9 @@ def sources_frame() -> pd.DataFrame:
     })
 
 
-def make_pack(figures: list[tuple[str, go.Figure]] | None = None) -> str:
+def make_pack() -> str:
     return exports.briefing_pack_html(
-        "India–Russia", "FY2014–FY2024", figures if figures is not None else [("Trade <b>over</b> time", trade_chart())],
+        "India–Russia", "FY2014–FY2024", [("Trade <b>over</b> time", trade_chart())],
         key_figures_frame(), sources_frame(), datetime(2025, 11, 25, 9, 0, tzinfo=UTC),
     )
 
@@ -295,9 +300,11 @@ def test_pack_lists_every_source_of_the_facts_it_shows(no_chromium: None) -> Non
     ("needle", "present"),
     [
         pytest.param("<script>", False, id="no script tag from a title"),
-        pytest.param("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; S-400 deal", True, id="title escaped"),
+        pytest.param("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; S-400 deal", True,
+                     id="title escaped"),
         pytest.param('href="javascript:', False, id="javascript URL is not a link"),
-        pytest.param('<a href="https://pib.gov.in/a?b=1&amp;c=2" rel="noopener noreferrer">', True, id="https link"),
+        pytest.param('<a href="https://pib.gov.in/a?b=1&amp;c=2" rel="noopener noreferrer">', True,
+                     id="https link"),
         pytest.param('<a href="http://example.org/summit"', True, id="http link"),
         pytest.param("Trade &lt;b&gt;over&lt;/b&gt; time", True, id="chart title escaped"),
         pytest.param("Content-Security-Policy", True, id="CSP"),

@@ -1,0 +1,33 @@
+"""Figure Desk: the entry point. Page config, explicit routing over pages/, and the sidebar every page shares.
+
+Run with `streamlit run app.py` (the store is `$FACTS_DB`, else data/facts.db).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import ui
+
+HERE = Path(__file__).resolve().parent
+PAGES = HERE / "pages"
+
+st.set_page_config(page_title="Figure Desk", page_icon=":material/query_stats:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+pages = [
+    st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
+            default=True),
+    st.Page(PAGES / "trade.py", title="Trade", icon=":material/show_chart:", url_path="trade"),
+    st.Page(PAGES / "defence.py", title="Defence", icon=":material/shield:", url_path="defence"),
+    st.Page(PAGES / "documents.py", title="Documents", icon=":material/article:", url_path="documents"),
+    st.Page(PAGES / "data.py", title="Data", icon=":material/table:", url_path="data"),
+]
+if (PAGES / "review.py").exists():  # written by the review engineer; routed only once it exists
+    pages.append(st.Page(PAGES / "review.py", title="Review", icon=":material/fact_check:", url_path="review"))
+
+page = st.navigation(pages)
+ui.sidebar()
+page.run()

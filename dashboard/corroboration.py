@@ -1,0 +1,404 @@
+"""Which reported figure to believe: corroboration groups, canonical values, conflicts, defence balances, review queue.
+
+Canonical rule. Reports of the same thing (same pair, metric, item, status and period; one article's figure
+given in two currencies is one report; rejected reports never count) are ranked, and the first one is canonical:
+(1) reviewed reports (accepted or corrected) beat unreviewed ones;
+(2) among those, the value the most distinct outlets in the group agree with, within a tolerance (default 5%);
+(3) then the latest publication, then the lowest fact_id. A report further than the tolerance from it is a conflict.
+
+Everything here is pure pandas over frames shaped like :func:`dashboard.store.facts_frame` (it reads the
+``effective_*`` columns, so a reviewer's correction of value, period or item is what counts), so it can be
+tested, scripted and shown by any page without Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+DEFAULT_TOLERANCE = 0.05
+REVIEWED = ("accept", "correct")
+# What makes two reports "the same thing". `compared_unit` is USD for money with an exchange rate, else the
+# figure's own unit, so that a count of jets never corroborates a deal value and percentages stay apart.
+GROUP_KEY: tuple[str, ...] = ("pair", "metric", "item", "status", "period_start", "period_end", "compared_unit")
+# A count whose extractor gave no status still says something through its metric.
+STATUS_FROM_METRIC = {"order": "ordered", "delivery": "delivered"}
+BALANCE_STATUSES = ("ordered", "delivered", "remaining")
+
+EDITABLE_COLUMNS: tuple[str, ...] = (
+    "status", "corrected_value", "corrected_period_start", "corrected_period_end", "corrected_item", "note",
+)
+# How save_reviews finds a figure; the queue carries these even though the page hides them.
+FIGURE_IDENTITY: tuple[str, ...] = ("doc_id", "start", "end", "surface", "value")
+MARK_OPEN, MARK_CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧: plain characters, safe in any table cell
+
+
+# --------------------------------------------------------------------------- reports and groups
+
+def _reports(facts: pd.DataFrame) -> pd.DataFrame:
+    """One row per report: facts not rejected, with a comparable `amount`, collapsed over paired currencies.
+
+    A report is one figure of one article (same doc_id and `figure` number; figure 0 means "not numbered",
+    so such a fact is a report of its own). Its representative fact is the reviewed one, else the one stated in
+    USD (no exchange rate of ours involved), else the first in the text; `fact_ids` lists all of them.
+    """
+    frame = facts.loc[facts["review_status"].ne("reject").to_numpy()].copy()
+    for column in ("item", "period_start", "period_end"):
+        frame[column] = frame[f"effective_{column}"]
+    value = frame["effective_value"].fillna((frame["value_low"] + frame["value_high"]) / 2)
+    value_usd = frame["effective_value_usd"]
+    in_usd = frame["kind"].eq("money") & value_usd.notna()
+    frame["amount"] = value_usd.where(in_usd, value)
+    frame["amount_in_unit"] = value
+    frame["amount_usd"] = value_usd.where(frame["kind"].eq("money"))
+    frame["compared_unit"] = frame["unit"].where(~in_usd, "USD")
+    frame = frame.loc[frame["amount"].notna().to_numpy()]
+    is_count = frame["kind"].eq("count")
+    frame["status"] = frame["status"].where(~is_count, frame["status"].fillna(frame["metric"].map(STATUS_FROM_METRIC)))
+    frame["outlet"] = frame["source"].fillna("document " + frame["doc_id"].astype(str))
+    frame["reviewed"] = frame["review_status"].isin(REVIEWED)
+    frame["report"] = frame["figure"].where(frame["figure"] > 0, -frame["fact_id"])
+    frame["stated_in_usd"] = frame["unit"].eq("USD")
+
+    frame = frame.sort_values(["reviewed", "stated_in_usd", "start", "fact_id"], ascending=[False, False, True, True])
+    frame["report_id"] = frame.groupby([*GROUP_KEY, "doc_id", "report"], dropna=False, sort=False).ngroup()
+    fact_ids = frame.groupby("report_id")["fact_id"].agg(lambda ids: tuple(sorted(int(i) for i in ids)))
+    reports = frame.drop_duplicates("report_id").copy()
+    reports["fact_ids"] = reports["report_id"].map(fact_ids)
+    reports["group_id"] = reports.groupby(list(GROUP_KEY), dropna=False, sort=True).ngroup()
+    return reports.sort_values(["group_id", "published", "fact_id"], na_position="first").reset_index(drop=True)
+
+
+def agrees(a: float, b: float, tolerance: float = DEFAULT_TOLERANCE) -> bool:
+    """Within `tolerance` of the larger magnitude, so the test is symmetric.
+
+    >>> agrees(49.36e9, 49.4e9), agrees(49.36e9, 39.5e9)
+    (True, False)
+    """
+    return abs(a - b) <= tolerance * max(abs(a), abs(b))
+
+
+def _canonical_index(group: pd.DataFrame, tolerance: float) -> Any:
+    """The index label of the canonical report of one group (see the module docstring for the rule)."""
+    candidates = group[group["reviewed"]] if group["reviewed"].any() else group
+
+    def rank(label: Any) -> tuple[int, str, int]:
+        amount = group.at[label, "amount"]
+        support = group.loc[[agrees(amount, other, tolerance) for other in group["amount"]], "outlet"].nunique()
+        published = group.at[label, "published"]
+        return support, published if isinstance(published, str) else "", -int(group.at[label, "fact_id"])
+
+    return max(candidates.index, key=rank)
+
+
+def _spread(amounts: pd.Series, canonical: float) -> float:
+    """(max − min) / |canonical|: 0 when all reports agree exactly."""
+    width = float(amounts.max() - amounts.min())
+    if canonical == 0:
+        return 0.0 if width == 0 else math.inf
+    return width / abs(canonical)
+
+
+def format_amount(value: float | None, unit: str | None) -> str:
+    """A figure as a person reads it.
+
+    >>> format_amount(65.7e9, "USD"), format_amount(5, "unit"), format_amount(4e11, "INR")
+    ('65.7 billion USD', '5', '400 billion INR')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "?"
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(value) >= scale:
+            text = f"{value / scale:,.4g} {word}"
+            break
+    else:
+        text = f"{value:,.6g}"
+    return text if unit in (None, "unit") else f"{text} {unit}"
+
+
+def _said(report: pd.Series) -> str:
+    """"Outlet (date): surface", plus the correction when a reviewer made one."""
+    text = f"{report['outlet']} ({report['published'] or 'undated'}): {report['surface']}"
+    if report["review_status"] == "correct" and pd.notna(report.get("corrected_value")):
+        text += f" → corrected to {format_amount(report['corrected_value'], report['unit'])}"
+    return text
+
+
+def _decide(facts: pd.DataFrame, tolerance: float) -> tuple[pd.DataFrame, dict[int, Any]]:
+    """Reports with `is_canonical` and `agrees_with_canonical`, and each group's canonical index label."""
+    reports = _reports(facts)
+    reports["is_canonical"] = False
+    reports["agrees_with_canonical"] = True
+    reports["deviation"] = 0.0
+    chosen: dict[int, Any] = {}
+    for group_id, group in reports.groupby("group_id", sort=True):
+        label = _canonical_index(group, tolerance)
+        chosen[int(group_id)] = label
+        canonical = reports.at[label, "amount"]
+        reports.loc[label, "is_canonical"] = True
+        reports.loc[group.index, "agrees_with_canonical"] = [agrees(a, canonical, tolerance) for a in group["amount"]]
+        if canonical != 0:
+            reports.loc[group.index, "deviation"] = (group["amount"] - canonical) / abs(canonical)
+    return reports, chosen
+
+
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "group_id", *GROUP_KEY, "period_label", "canonical_value", "canonical_unit", "canonical_value_usd",
+    "canonical_fact_id", "canonical_source", "canonical_published", "canonical_reviewed", "n_reports", "n_sources",
+    "n_agreeing", "spread", "conflict", "who_said_what",
+)
+
+
+def canonical_figures(df: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE) -> pd.DataFrame:
+    """One row per group of reports of the same thing, with its canonical value chosen by the module's rule.
+
+    `canonical_value`/`canonical_unit` are as the canonical report stated them (after correction);
+    `canonical_value_usd` is NaN for non-money figures. `n_sources` counts distinct outlets, `n_agreeing` those
+    within the tolerance of the canonical value; `who_said_what` lists every report, oldest first.
+    """
+    reports, chosen = _decide(df, tolerance)
+    rows = []
+    for group_id, label in chosen.items():
+        group = reports[reports["group_id"] == group_id]
+        best = reports.loc[label]
+        row = {column: best[column] for column in GROUP_KEY}
+        row.update(
+            group_id=group_id, period_label=best.get("period_label"),
+            canonical_value=best["amount_in_unit"], canonical_unit=best["unit"], canonical_value_usd=best["amount_usd"],
+            canonical_fact_id=int(best["fact_id"]), canonical_source=best["outlet"],
+            canonical_published=best["published"], canonical_reviewed=bool(best["reviewed"]),
+            n_reports=len(group), n_sources=group["outlet"].nunique(),
+            n_agreeing=group.loc[group["agrees_with_canonical"], "outlet"].nunique(),
+            spread=_spread(group["amount"], best["amount"]), conflict=not group["agrees_with_canonical"].all(),
+            who_said_what="; ".join(_said(report) for _, report in group.iterrows()),
+        )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(CANONICAL_COLUMNS))
+
+
+CONFLICT_COLUMNS: tuple[str, ...] = (
+    "group_id", *GROUP_KEY, "outlet", "published", "surface", "value", "unit", "value_usd", "deviation",
+    "agrees_with_canonical", "is_canonical", "review_status", "fact_id", "fact_ids", "doc_id", "title", "url",
+)
+
+
+def conflicts(df: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE) -> pd.DataFrame:
+    """Every report of each group whose reports disagree by more than the tolerance, so both sides are visible.
+
+    `agrees_with_canonical` is False for the reports that differ; `deviation` is (value − canonical)/canonical in
+    the compared unit; `value`/`unit` are as the report stated them (after correction; a range's midpoint),
+    `value_usd` in USD; `fact_ids` holds every fact of the report (both currencies of a paired figure).
+    """
+    reports, _ = _decide(df, tolerance)
+    disputed = reports.groupby("group_id")["agrees_with_canonical"].transform("all").eq(False)
+    out = reports[disputed.to_numpy()].assign(value=lambda r: r["amount_in_unit"], value_usd=lambda r: r["amount_usd"])
+    order = out.sort_values(["group_id", "agrees_with_canonical", "published"], ascending=[True, False, True])
+    return order.reindex(columns=list(CONFLICT_COLUMNS)).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- defence balance
+
+BALANCE_COLUMNS: tuple[str, ...] = (
+    "pair", "item", "ordered", "delivered", "remaining", "derived", "as_of", "reported", "warning",
+)
+
+
+def defence_balance(df: pd.DataFrame) -> pd.DataFrame:
+    """Ordered, delivered and remaining per pair and system (item), as the latest reports have it.
+
+    For each status the latest report counts (several on that day are settled by the canonical rule); periods are
+    ignored because delivery totals are cumulative. Two known numbers give the third (`derived` names it);
+    `warning` says when the reports do not add up (delivered + remaining ≠ ordered, or more delivered than
+    ordered). Counts only; a count without a status takes it from its metric (order → ordered).
+    """
+    counts = df[df["kind"].eq("count")]
+    reports = _reports(counts)
+    reports = reports[reports["status"].isin(BALANCE_STATUSES)]
+    rows = []
+    for (pair, item), system in reports.groupby(["pair", "item"], dropna=False, sort=True):
+        latest: dict[str, pd.Series] = {}
+        for status, same in system.groupby("status"):
+            newest = same[same["published"].fillna("") == same["published"].fillna("").max()]
+            latest[str(status)] = newest.loc[_canonical_index(newest, DEFAULT_TOLERANCE)]
+        numbers: dict[str, float | None] = {s: (latest[s]["amount"] if s in latest else None) for s in BALANCE_STATUSES}
+        derived, warning = _balance(numbers)
+        rows.append({
+            "pair": pair, "item": item, **numbers, "derived": derived,
+            "as_of": max((r["published"] for r in latest.values() if isinstance(r["published"], str)), default=None),
+            "reported": "; ".join(
+                f"{s} {format_amount(latest[s]['amount'], None)} ({latest[s]['outlet']}, {latest[s]['published']})"
+                for s in BALANCE_STATUSES if s in latest
+            ),
+            "warning": warning,
+        })
+    frame = pd.DataFrame(rows, columns=list(BALANCE_COLUMNS))
+    return frame.astype({s: "Float64" for s in BALANCE_STATUSES})
+
+
+def _balance(numbers: dict[str, float | None]) -> tuple[str | None, str | None]:
+    """Fill the missing one of ordered/delivered/remaining in place; returns (derived name, warning)."""
+    ordered, delivered, remaining = (numbers[s] for s in BALANCE_STATUSES)
+    known = [s for s in BALANCE_STATUSES if numbers[s] is not None]
+    if len(known) == 3:
+        if delivered + remaining != ordered:
+            return None, (f"delivered {delivered:g} + remaining {remaining:g} = {delivered + remaining:g}, "
+                          f"but {ordered:g} ordered")
+        return None, None
+    if len(known) < 2:
+        return None, None
+    if ordered is None:
+        numbers["ordered"] = delivered + remaining
+        return "ordered", None
+    reported, missing = ("delivered", "remaining") if remaining is None else ("remaining", "delivered")
+    if numbers[reported] > ordered:
+        return None, f"{reported} {numbers[reported]:g} exceeds the {ordered:g} ordered"
+    numbers[missing] = ordered - numbers[reported]
+    return missing, None
+
+
+# --------------------------------------------------------------------------- the review queue
+
+def marked_sentence(sentence: str, surface: str, occurrence: int = 0) -> str:
+    """The sentence with the figure between ⟦ ⟧, as plain text (never Markdown or HTML).
+
+    `occurrence` picks which appearance of the surface to mark when the sentence repeats it.
+
+    >>> marked_sentence("Trade was $5 billion, not $5 billion.", "$5 billion", 1)
+    'Trade was $5 billion, not ⟦$5 billion⟧.'
+    """
+    position = -1
+    for _ in range(occurrence + 1):
+        position = sentence.find(surface, position + 1)
+        if position < 0:
+            return f"{sentence} {MARK_OPEN}{surface}{MARK_CLOSE}"
+    end = position + len(surface)
+    return f"{sentence[:position]}{MARK_OPEN}{surface}{MARK_CLOSE}{sentence[end:]}"
+
+
+def _figure_text(row: pd.Series) -> str:
+    """What the extractor read, e.g. "49.36 billion USD · trade_total" or "5 · ordered"."""
+    if pd.notna(row["value"]):
+        text = format_amount(row["value"], row["unit"])
+    else:
+        text = f"{format_amount(row['value_low'], None)}–{format_amount(row['value_high'], row['unit'])}"
+    if row["qualifier"] not in ("exact", "range"):
+        text = f"{row['qualifier']} {text}"
+    return text if pd.isna(row["status"]) else f"{text} · {row['status']}"
+
+
+def _period_text(label: Any, start: Any, end: Any) -> str | None:
+    """The period label, else "start – end", else None (no period found)."""
+    if not _blank(label):
+        return str(label)
+    if _blank(start) and _blank(end):
+        return None
+    return f"{start} – {end}"
+
+
+QUEUE_COLUMNS: tuple[str, ...] = (
+    "fact_id", "evidence", "figure_text", "metric", "item", "period", "pair", "title", "source", "published", "url",
+    "conflict", *EDITABLE_COLUMNS, *FIGURE_IDENTITY,
+)
+
+
+def review_queue(facts: pd.DataFrame, conflict_fact_ids: Collection[int] = ()) -> pd.DataFrame:
+    """The facts as a review queue: unreviewed first, then those in a conflict, then newest article first.
+
+    `facts` is the full :func:`facts_frame` (include_rejected=True, so a rejection can be undone). The review
+    columns are named as the editor edits them (`status` is the review's, not the count's status, which
+    `figure_text` shows); corrected periods are datetimes because that is what a date column edits.
+    """
+    frame = facts.sort_values(["doc_id", "start", "fact_id"])
+    occurrence = frame.groupby(["doc_id", "sentence", "surface"], sort=False).cumcount()
+    queue = pd.DataFrame({
+        "fact_id": frame["fact_id"],
+        "evidence": [marked_sentence(s, f, int(k)) for s, f, k in zip(frame["sentence"], frame["surface"],
+                                                                      occurrence, strict=True)],
+        "figure_text": [_figure_text(row) for _, row in frame.iterrows()],
+        "metric": frame["metric"], "item": frame["item"],
+        "period": [_period_text(*p) for p in zip(frame["period_label"], frame["period_start"], frame["period_end"],
+                                                 strict=True)],
+        "pair": frame["pair"], "title": frame["title"], "source": frame["source"], "published": frame["published"],
+        "url": frame["url"], "conflict": frame["fact_id"].isin(set(conflict_fact_ids)),
+        "status": frame["review_status"], "corrected_value": frame["corrected_value"],
+        "corrected_period_start": pd.to_datetime(frame["corrected_period_start"], errors="coerce"),
+        "corrected_period_end": pd.to_datetime(frame["corrected_period_end"], errors="coerce"),
+        "corrected_item": frame["corrected_item"], "note": frame["note"],
+        **{column: frame[column] for column in FIGURE_IDENTITY},
+    })
+    queue["_reviewed"] = queue["status"].notna()
+    queue["_published"] = queue["published"].fillna("")
+    queue = queue.sort_values(["_reviewed", "conflict", "_published", "doc_id", "start", "fact_id"],
+                              ascending=[True, False, False, True, True, True])
+    return queue.drop(columns=["_reviewed", "_published"]).reset_index(drop=True)
+
+
+def filter_queue(queue: pd.DataFrame, pair: str | None = None, metric: str | None = None,
+                 doc_id: str | None = None, conflicts_only: bool = False) -> pd.DataFrame:
+    """The queue rows a person asked for; None means "any"."""
+    keep = pd.Series(True, index=queue.index)
+    for column, wanted in (("pair", pair), ("metric", metric), ("doc_id", doc_id)):
+        if wanted is not None:
+            keep &= queue[column].eq(wanted)
+    if conflicts_only:
+        keep &= queue["conflict"]
+    return queue[keep.to_numpy()].reset_index(drop=True)
+
+
+def _blank(value: Any) -> bool:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _iso_day(value: Any) -> str | None:
+    """A date cell (date, Timestamp, or the ISO string an edit comes back as) as YYYY-MM-DD."""
+    if _blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return pd.Timestamp(str(value)).date().isoformat()
+
+
+def review_rows(shown: pd.DataFrame, edited_rows: Mapping[Any, Mapping[str, Any]],
+                reviewer: str | None = None) -> tuple[list[dict[str, Any]], list[int]]:
+    """Turn a data editor's `edited_rows` (positions in `shown`) into save_reviews rows.
+
+    Each edit is laid over the row's current review, so editing only the note keeps the status. A row that
+    gets a corrected value, period or item but no status is a correction. Returns the rows and the positions
+    that still have no status (nothing to save for them).
+    """
+    rows: list[dict[str, Any]] = []
+    missing_status: list[int] = []
+    for position, edits in sorted((int(k), v) for k, v in edited_rows.items()):
+        if not 0 <= position < len(shown):
+            continue  # an edit of a row that is no longer shown
+        current = shown.iloc[position]
+        merged = {column: current[column] for column in EDITABLE_COLUMNS} | dict(edits)
+        corrections = ("corrected_value", "corrected_period_start", "corrected_period_end", "corrected_item")
+        if _blank(merged["status"]) and any(not _blank(merged[c]) for c in corrections):
+            merged["status"] = "correct"
+        if _blank(merged["status"]):
+            missing_status.append(position)
+            continue
+        row = {column: current[column] for column in FIGURE_IDENTITY}
+        row.update(
+            status=merged["status"],
+            corrected_value=None if _blank(merged["corrected_value"]) else float(merged["corrected_value"]),
+            corrected_period_start=_iso_day(merged["corrected_period_start"]),
+            corrected_period_end=_iso_day(merged["corrected_period_end"]),
+            corrected_item=None if _blank(merged["corrected_item"]) else str(merged["corrected_item"]).strip(),
+            note=None if _blank(merged["note"]) else str(merged["note"]),
+            reviewer=reviewer or None,
+        )
+        rows.append(row)
+    return rows, missing_status

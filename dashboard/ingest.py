@@ -1,0 +1,234 @@
+"""Articles on disk into the store: walk folders, read and extract each file, save one document per transaction.
+
+A bad file is reported by name and skipped; the rest carry on. Re-running the same command is safe and cheap:
+documents already stored with the same extraction come back 'unchanged', so an interrupted run (Ctrl-C, a
+killed process) is resumed by running it again.
+
+    python -m extractors ingest data/corpus --db data/facts.db --workers 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import shutil
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import TextIO
+
+import extractors  # attributes looked up at call time: the package loads its engine lazily
+from dashboard import store
+from extractors.model import Document, Fact
+from extractors.reading import TEXT_SUFFIXES
+
+Progress = Callable[[int, int, str], None]  # (files done, files in total, name of the file just done)
+Extracted = tuple[Document, list[Fact]] | str  # the document and its facts, or why the file failed
+
+
+@dataclass
+class IngestSummary:
+    """What a run did. ``failed`` holds (name, reason) per file; ``facts_stored`` counts the facts written
+    (those of new and updated documents)."""
+
+    new: int = 0
+    unchanged: int = 0
+    updated: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    facts_stored: int = 0
+
+    @property
+    def processed(self) -> int:
+        return self.new + self.unchanged + self.updated
+
+    def __str__(self) -> str:
+        return (f"documents: {self.new} new, {self.unchanged} unchanged, {self.updated} updated, "
+                f"{len(self.failed)} failed; facts stored: {self.facts_stored}")
+
+
+def article_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """The files to ingest, in a deterministic order.
+
+    Folders are walked recursively (sorted, symlinked folders and dot-folders/files skipped) for the suffixes
+    the reader understands; a path named explicitly is kept whatever its suffix, and a missing one too, so the
+    reader can say by name what is wrong with it. A file reached twice is ingested once.
+    """
+    found: list[str] = []
+    seen: set[str] = set()
+    for given in paths:
+        for path in _walk(Path(given)) if Path(given).is_dir() else [Path(given)]:
+            key = os.path.realpath(path)
+            if key not in seen:
+                seen.add(key)
+                found.append(str(path))
+    return found
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    suffixes = {s.lower() for s in TEXT_SUFFIXES}
+    for root, dirs, files in os.walk(folder):  # does not follow symlinked folders: no cycles
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in suffixes:
+                yield Path(root, name)
+
+
+def extract_file(path: str, published: str | None = None) -> Extracted:
+    """Read and extract one file; a string result says why it failed.
+
+    Returns failures instead of raising because it runs in worker processes: ``InputError`` does not survive
+    pickling (its ``__init__`` takes two arguments). An unexpected extractor error fails only this file (with
+    its type in the reason) so one odd article cannot stop a corpus.
+    """
+    try:
+        doc = extractors.read_document(path, published=published)
+        return doc, extractors.extract(doc)
+    except extractors.InputError as exc:
+        return exc.reason
+    except extractors.BudgetExceeded as exc:
+        return str(exc).removeprefix(f"{path}: ")
+    except (UnicodeError, OSError) as exc:
+        return f"cannot read: {exc}"
+    except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
+        return f"extractor error: {type(exc).__name__}: {exc}"
+
+
+def _extracted(names: list[str], published: str | None, workers: int) -> Iterator[tuple[str, Extracted]]:
+    """(name, result) in input order. With several workers, reading and extraction run in spawned processes
+    (forking a process that has threads can deadlock) with a bounded queue, so memory stays flat."""
+    if workers <= 1 or len(names) <= 1:
+        for name in names:
+            yield name, extract_file(name, published)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        queue = iter(names)
+        pending = deque((name, pool.submit(extract_file, name, published)) for name in islice(queue, 4 * workers))
+        while pending:
+            name, future = pending.popleft()
+            following = next(queue, None)
+            if following is not None:
+                pending.append((following, pool.submit(extract_file, following, published)))
+            yield name, future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def ingest_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    db_path: store.DbPath,
+    published: str | None = None,
+    progress: Progress | None = None,
+    workers: int = 1,
+) -> IngestSummary:
+    """Ingest files and folders into the store at ``db_path``: read → extract → save, one document per
+    transaction. Only this process writes; ``workers`` > 1 parallelises reading and extraction."""
+    names = article_paths(paths)
+    version = extractors.EXTRACTOR_VERSION
+    summary = IngestSummary()
+    for done, (name, result) in enumerate(_extracted(names, published, workers), start=1):
+        if isinstance(result, str):
+            summary.failed.append((name, result))
+        else:
+            doc, facts = result
+            outcome = store.save_document(db_path, doc, facts, version)
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+            if outcome != "unchanged":
+                summary.facts_stored += len(facts)
+        if progress is not None:
+            progress(done, len(names), name)
+    return summary
+
+
+# --------------------------------------------------------------------------- command line
+
+class ProgressLine:
+    """One status line rewritten in place (``\\r[ 12/45] file.md``), cut to the terminal's width so it never
+    wraps (a wrapped line cannot be rewritten)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = 0
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        width = max(3, len(str(total)))
+        line = f"[{done:>{width}}/{total}] {Path(name).name}"
+        line = line[: shutil.get_terminal_size().columns - 1]
+        self.stream.write("\r" + line.ljust(self.shown))
+        self.stream.flush()
+        self.shown = len(line)
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * self.shown + "\r")
+            self.stream.flush()
+            self.shown = 0
+
+
+def _iso_date(value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date in YYYY-MM-DD form") from exc
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a positive whole number")
+    return int(value)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m extractors ingest",
+        description="Extract the figures in articles and store them. Re-running is safe: unchanged documents "
+                    "are skipped, so an interrupted run is resumed by running it again.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="article files, or folders searched recursively for .txt, .md and .html files")
+    parser.add_argument("--db", type=Path, metavar="FILE", help="the store (default: $FACTS_DB or data/facts.db)")
+    parser.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="publication date for every file (overrides datelines)")
+    parser.add_argument("--workers", type=_positive, default=1, metavar="N",
+                        help="processes reading and extracting in parallel (default 1)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``ingest PATH... [--db FILE] [--published YYYY-MM-DD] [--workers N]``; returns the exit status:
+    0 if any document was processed, 2 if every file failed (or none was found), 130 if interrupted."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help or a usage error, already printed by argparse
+        return exc.code if isinstance(exc.code, int) else 2
+    db_path = args.db or store.default_db_path()
+    names = article_paths(args.paths)
+    if not names:
+        print(f"error: no article files (.txt, .md, .html) in {', '.join(args.paths)}", file=sys.stderr)
+        return 2
+
+    progress = ProgressLine(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        summary = ingest_paths(names, db_path, published=args.published, progress=progress, workers=args.workers)
+    except KeyboardInterrupt:
+        if progress:
+            progress.clear()
+        print("interrupted: documents saved so far are kept; run the same command again to finish",
+              file=sys.stderr)
+        return 130
+    if progress:
+        progress.clear()
+    for name, reason in summary.failed:
+        print(f"failed: {name}: {reason}", file=sys.stderr)
+    print(summary)
+    return 0 if summary.processed else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

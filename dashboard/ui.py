@@ -1,0 +1,503 @@
+"""Streamlit glue every page shares: cached store reads, the sidebar, URL-backed widgets, chart clicks.
+
+Pages stay a description of the screen; everything that needs Streamlit but is not a page lives here.
+State lives in the URL: each widget is seeded from ``st.query_params`` when a page opens and writes its
+value back after every run, so a copied URL reopens the same view.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import logging
+import os
+import re
+import runpy
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import queries, store
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PAIR = ("India", "Russia")
+DOCUMENTS_PAGE = "pages/documents.py"
+_KEPT = "_kept_"  # session copy of a widget's value, which outlives the widget when the user changes page
+_VIEW = "_view"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the sidebar chose, for the page to draw: the pair, the period and the store's freshness."""
+
+    db: str
+    pair: tuple[str, str] | None
+    start_year: int | None
+    end_year: int | None
+    as_of: str | None
+    n_documents: int
+    n_facts: int
+
+    @property
+    def pair_label(self) -> str:
+        return queries.pair_label(self.pair) if self.pair else "No pair"
+
+    @property
+    def start(self) -> str | None:
+        return f"{self.start_year}-01-01" if self.start_year else None
+
+    @property
+    def end(self) -> str | None:
+        return f"{self.end_year}-12-31" if self.end_year else None
+
+    @property
+    def period_label(self) -> str:
+        if not self.start_year:
+            return "all periods"
+        return str(self.start_year) if self.start_year == self.end_year else f"{self.start_year}–{self.end_year}"
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|$<>~])")
+
+
+def md_escape(text: object) -> str:
+    r"""Text from outside (a file name, an article title, a URL parameter) made inert inside Streamlit Markdown
+    (st.error, st.success, expander labels): no links, no LaTeX, no emphasis.
+
+    >>> md_escape("[x](javascript:y) costs $5")
+    '\\[x\\]\\(javascript:y\\) costs \\$5'
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def optional(module: str) -> ModuleType | None:
+    """A module another engineer owns, or None while it is missing or broken (the page hides its feature)."""
+    try:
+        return importlib.import_module(module)
+    except Exception:  # a half-written module must not take the dashboard down with it
+        logger.warning("optional module %s unavailable", module, exc_info=True)
+        return None
+
+
+# --------------------------------------------------------------------------- cached store reads
+
+def _db_token(db: str) -> tuple[int, ...]:
+    """Changes whenever the database files change, so writes from the CLI invalidate the caches too."""
+    token: list[int] = []
+    for suffix in ("", "-wal"):
+        try:
+            stat = os.stat(db + suffix)
+            token += [stat.st_mtime_ns, stat.st_size]
+        except OSError:
+            token += [0, 0]
+    return tuple(token)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _facts(db: str, token: tuple[int, ...], pair: tuple[str, str] | None, start: str | None,
+           end: str | None) -> pd.DataFrame:
+    return store.facts_frame(db, pair=pair, start=start, end=end)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _documents(db: str, token: tuple[int, ...]) -> pd.DataFrame:
+    return store.documents_frame(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _pairs(db: str, token: tuple[int, ...]) -> list[tuple[str, str]]:
+    return store.pairs(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _summary(db: str, token: tuple[int, ...], pair: tuple[str, str] | None) -> dict[str, Any]:
+    return store.summary(db, pair)
+
+
+def clear_caches() -> None:
+    """After this session writes to the store: every cached read is stale."""
+    for reader in (_facts, _derived, _documents, _pairs, _summary):
+        reader.clear()
+
+
+def _guard(read: Callable[[], Any], what: str) -> Any:
+    """Run a store read; on failure show a plain error (never a traceback) and stop the page."""
+    try:
+        return read()
+    except Exception as exc:  # sqlite, schema and I/O errors all end the same way for the reader
+        logger.exception("store read failed: %s", what)
+        st.error(f"Could not read {what} from the figure store ({store.default_db_path()}): {exc}. "
+                 "Check that the file is a Figure Desk database and is not being replaced.")
+        st.stop()
+
+
+def facts(view: View, *, all_pairs: bool = False, whole_period: bool = False) -> pd.DataFrame:
+    """Facts for the sidebar's pair and period, or wider (cached; re-read whenever the database changes)."""
+    pair = None if all_pairs else view.pair
+    start, end = (None, None) if whole_period else (view.start, view.end)
+    return _guard(lambda: _facts(view.db, _db_token(view.db), pair, start, end), "figures")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _derived(_transform: Callable[..., Any], name: str, db: str, token: tuple[int, ...],
+             pair: tuple[str, str] | None, start: str | None, end: str | None, args: tuple[Any, ...]) -> Any:
+    return _transform(_facts(db, token, pair, start, end), *args)  # keyed by name: functions do not hash
+
+
+def derived(view: View, transform: Callable[..., Any], *args: Any) -> Any:
+    """``transform(facts, *args)`` for the sidebar's view, cached like the facts themselves, so that a click on
+    a chart (a rerun) redraws without recomputing registers and timelines."""
+    name = f"{transform.__module__}.{transform.__qualname__}"
+    return _guard(lambda: _derived(transform, name, view.db, _db_token(view.db), view.pair, view.start, view.end,
+                                   args), "figures")
+
+
+def defence_register(view: View) -> pd.DataFrame:
+    """The register for the view, its ordered/delivered/remaining balanced by the corroboration rule when that
+    module is available (the Overview and Defence pages must agree on what is pending)."""
+    corroboration = optional("dashboard.corroboration")
+    balance = derived(view, corroboration.defence_balance) if corroboration is not None else None
+    return derived(view, queries.defence_register, view.pair, balance)
+
+
+def _canonical_trade(facts_frame: pd.DataFrame) -> pd.DataFrame | None:
+    corroboration = optional("dashboard.corroboration")
+    if corroboration is None:
+        return None
+    return corroboration.canonical_figures(queries.trade_facts(facts_frame))
+
+
+def canonical_trade(view: View) -> pd.DataFrame | None:
+    """One canonical figure per trade metric and period (corroboration's rule), or None without that module."""
+    return derived(view, _canonical_trade)
+
+
+def documents(view: View) -> pd.DataFrame:
+    return _guard(lambda: _documents(view.db, _db_token(view.db)), "the list of documents")
+
+
+def document_text(view: View, doc_id: str) -> str | None:
+    return _guard(lambda: store.document_text(view.db, doc_id), "the document's text")
+
+
+# --------------------------------------------------------------------------- URL-backed widgets
+
+def _seed(key: str, param: str, default: Any, decode: Callable[[list[str]], Any]) -> None:
+    """Give a widget its value before it is drawn: the URL's on arrival, else this session's last, else the
+    default. Setting it through session state (and not ``value=``) keeps Streamlit from warning twice."""
+    if key in st.session_state:
+        return
+    raw = st.query_params.get_all(param)
+    value = decode(raw) if raw else None
+    if value is None:
+        value = st.session_state.get(_KEPT + key, default)
+    st.session_state[key] = value
+
+
+def _publish(key: str, param: str, value: Any, values: Sequence[str]) -> None:
+    """Remember the widget's value past a page change and write it to the URL."""
+    st.session_state[_KEPT + key] = value
+    st.query_params[param] = list(values) if values else ""
+
+
+def choose_one(label: str, options: Sequence[str], *, key: str, param: str, default: str,
+               widget: Callable[..., Any] | None = None, **kwargs: Any) -> str:
+    """A single choice (selectbox by default, or st.radio / st.segmented_control) mirrored in ``?param=``."""
+    options = list(options)
+    _seed(key, param, default, lambda raw: raw[0] if raw[0] in options else None)
+    if st.session_state[key] not in options:  # also a segmented control clicked off in the last run
+        st.session_state[key] = default if default in options else options[0]
+    value = (widget or st.selectbox)(label, options, key=key, **kwargs)
+    if value is None:  # a segmented control can be clicked off; keep showing the default rather than nothing
+        value = default
+    _publish(key, param, value, [value])
+    return value
+
+
+def choose_many(label: str, options: Sequence[str], *, key: str, param: str, default: Iterable[str] = (),
+                **kwargs: Any) -> list[str]:
+    """A multiselect mirrored in repeated ``?param=a&param=b`` values (an empty selection is ``?param=``)."""
+    options = list(options)
+    _seed(key, param, [d for d in default if d in options],
+          lambda raw: [r for r in raw if r in options] if raw != [""] else [])
+    st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    values = list(st.multiselect(label, options, key=key, **kwargs))
+    _publish(key, param, values, values)
+    return values
+
+
+def _year_range(label: str, bounds: tuple[int, int], *, key: str) -> tuple[int, int]:
+    lo, hi = bounds
+
+    def decode(raw_from: list[str], raw_to: list[str]) -> tuple[int, int] | None:
+        try:
+            a = int(raw_from[0]) if raw_from else lo
+            b = int(raw_to[0]) if raw_to else hi
+        except ValueError:
+            return None
+        a, b = max(lo, min(a, hi)), max(lo, min(b, hi))
+        return (min(a, b), max(a, b))
+
+    if key not in st.session_state:
+        from_url = decode(st.query_params.get_all("from"), st.query_params.get_all("to")) if (
+            "from" in st.query_params or "to" in st.query_params) else None
+        st.session_state[key] = from_url or st.session_state.get(_KEPT + key, bounds)
+    a, b = st.session_state[key]
+    if (a, b) == st.session_state.get(_KEPT + key + "_bounds"):
+        a, b = lo, hi  # the whole range stays the whole range when another pair has other years
+    st.session_state[_KEPT + key + "_bounds"] = bounds
+    st.session_state[key] = (max(lo, min(a, hi)), max(lo, min(b, hi)))
+    if lo == hi:
+        st.sidebar.caption(f"Period: {lo}")
+        value = (lo, hi)
+    else:
+        value = st.sidebar.slider(label, min_value=lo, max_value=hi, key=key, step=1,
+                                  help="Figures whose period overlaps these calendar years.")
+    st.session_state[_KEPT + key] = value
+    st.query_params["from"], st.query_params["to"] = str(value[0]), str(value[1])
+    return value
+
+
+# --------------------------------------------------------------------------- the shared sidebar
+
+def sidebar() -> View:
+    """Pair selector, period range and the store's freshness line, drawn on every page (from app.py)."""
+    db = str(store.default_db_path())
+    token = _db_token(db)
+    available = _guard(lambda: _pairs(db, token), "the list of country pairs")
+    labels = [queries.pair_label(p) for p in available]
+    with st.sidebar:
+        st.markdown("### Figure Desk")
+        pair: tuple[str, str] | None = None
+        if labels:
+            default = queries.pair_label(DEFAULT_PAIR) if DEFAULT_PAIR in available else labels[0]
+            asked = st.query_params.get("pair")
+            if asked and "sidebar_pair" not in st.session_state:
+                parsed = queries.parse_pair(asked)
+                if parsed is None or queries.pair_label(parsed) not in labels:
+                    st.warning(f"No figures for “{md_escape(asked)}” in the store; showing {default}.")
+                else:
+                    st.query_params["pair"] = queries.pair_label(parsed)  # accept "India-Russia" too
+            label = choose_one("Country pair", labels, key="sidebar_pair", param="pair", default=default,
+                               help="Pairs that have figures in the store, most-reported first.")
+            pair = available[labels.index(label)]
+        else:
+            st.info("The store is empty: add articles on the Documents page.")
+        pair_facts = _guard(lambda: _facts(db, token, pair, None, None), "figures") if pair else None
+        bounds = queries.year_bounds(pair_facts) if pair_facts is not None else None
+        start_year = end_year = None
+        if bounds:
+            start_year, end_year = _year_range("Period (calendar years)", bounds, key="sidebar_years")
+        info = _guard(lambda: _summary(db, token, pair), "the store summary")
+        st.caption(f"Data as of {info['latest_published'] or '—'} · {info['n_documents']} articles · "
+                   f"{info['n_facts']} figures")
+    view = View(db=db, pair=pair, start_year=start_year, end_year=end_year, as_of=info["latest_published"],
+                n_documents=int(info["n_documents"]), n_facts=int(info["n_facts"]))
+    st.session_state[_VIEW] = view
+    return view
+
+
+def view() -> View:
+    """The sidebar's choices for this run (app.py draws the sidebar before the page)."""
+    _leave_legacy_pages_mode()
+    current = st.session_state.get(_VIEW)
+    return current if isinstance(current, View) else sidebar()
+
+
+def _leave_legacy_pages_mode() -> None:
+    """Make sure app.py runs, even when the first visitor of a fresh server opens a page URL directly.
+
+    Because our pages live in pages/ next to app.py, Streamlit starts in its legacy multipage mode and runs
+    pages/trade.py by itself (no page config, shared sidebar or Review page) until some session has called
+    st.navigation — which only app.py does. Seen here (before the page has drawn anything), run app.py in
+    this same script run: its st.navigation ends legacy mode for good and runs the page the URL names (page
+    ids come from the URL path), with the same URL and the same widget events; then stop the legacy run.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without the legacy mode: nothing to leave
+        return
+    if not getattr(PagesManager, "uses_pages_directory", False):
+        return
+    PagesManager.uses_pages_directory = False  # what st.navigation sets; also guards against recursion
+    runpy.run_path(str(repo_root() / "app.py"), run_name="__main__")
+    st.stop()
+
+
+# --------------------------------------------------------------------------- charts and what is behind them
+
+def chart(fig: go.Figure, *, key: str, name: str, pair_label: str) -> list[int] | None:
+    """Draw a figure with the shared settings; returns the clicked/selected fact ids.
+
+    None means "first time this chart is drawn in this session" (so the URL may name the selection).
+    """
+    exports = optional("dashboard.exports")
+    filename = (exports.chart_file_name(name, pair_label, "png").removesuffix(".png") if exports
+                else f"{pair_label}-{name}".replace(" ", "-").lower())
+    first = key not in st.session_state
+    event = st.plotly_chart(
+        fig, width="stretch", theme=None, key=key, on_select="rerun",
+        config={"toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
+                "displaylogo": False},
+    )
+    if exports is not None:
+        exports.download_buttons(fig, filename, key=f"{key}-download")
+    ids = fact_ids(event)
+    return None if first and not ids else ids
+
+
+def fact_ids(event: Any) -> list[int]:
+    """Fact ids in a plotly selection event (customdata holds one id per mark)."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return []
+    ids: list[int] = []
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, list | tuple):
+            data = data[0] if data else None
+        if data is not None:
+            try:
+                ids.append(int(data))
+            except (TypeError, ValueError):
+                continue
+    return list(dict.fromkeys(ids))
+
+
+def selected_ids(*selections: list[int] | None) -> list[int]:
+    """The page's selected fact ids: clicks if any, else (on arrival) the URL's ``?facts=``; kept in the URL."""
+    clicked = [i for sel in selections if sel for i in sel]
+    if clicked:
+        st.query_params["facts"] = [str(i) for i in dict.fromkeys(clicked)]
+        return list(dict.fromkeys(clicked))
+    if all(sel is None for sel in selections):
+        ids = []
+        for raw in st.query_params.get_all("facts"):
+            if raw.isdigit():
+                ids.append(int(raw))
+        return ids
+    st.query_params.pop("facts", None)
+    return []
+
+
+def safe_url(url: object) -> str | None:
+    """Only http(s) links become buttons; anything else from an article stays text."""
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+CLICK_HINT = ("Click a mark on a chart (or drag a box around several) to see the sentence and the article "
+              "each figure came from.")
+
+
+def figures_behind(facts_frame: pd.DataFrame, ids: Sequence[int], hint: str = CLICK_HINT) -> None:
+    """The sentence and article behind each selected figure (article text shown with st.text, never Markdown)."""
+    st.markdown("#### Behind the figures")
+    if not ids:
+        st.caption(hint)
+        return
+    rows = queries.facts_by_id(facts_frame, ids)
+    if rows.empty:
+        st.caption("The selected figures are outside the current pair or period.")
+        return
+    for row in rows.itertuples():
+        with st.container(border=True):
+            title = row.title if isinstance(row.title, str) else row.path
+            outlet = row.source if isinstance(row.source, str) else queries.MISSING_OUTLET
+            st.html(f"<div style='font-size:0.95rem'><b>{html.escape(str(row.surface))}</b> · "
+                    f"{html.escape(queries.metric_label(row.metric))} · "
+                    f"{html.escape(str(row.period_label)) if isinstance(row.period_label, str) else 'period not stated'}"
+                    f"<br><span style='color:#5f6b7a'>{html.escape(str(title))} — {html.escape(outlet)}, "
+                    f"{html.escape(str(row.published))}</span></div>")
+            st.text(row.sentence)
+            link = safe_url(row.url)
+            if link:
+                st.link_button("Open the article", link, icon=":material/open_in_new:")
+
+
+def no_data(view: View, what: str) -> None:
+    """The helpful empty state: what is missing and how to add it."""
+    pair = view.pair_label if view.pair else "any pair"
+    st.info(f"No {what} for {pair} in {view.period_label} yet. Add articles on the Documents page "
+            "(paste text or upload .txt, .md or .html files), or load a folder from a terminal: "
+            "`python -m extractors ingest data/corpus --db data/facts.db`.", icon=":material/info:")
+    st.page_link(DOCUMENTS_PAGE, label="Add articles", icon=":material/upload_file:")
+
+
+def intro(text: str) -> None:
+    """A page's opening line: where its numbers come from and the caveats (our own words, Markdown is fine)."""
+    st.caption(text)
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------- documents
+
+HIGHLIGHT_STYLE = ("white-space:pre-wrap;font-family:'Source Serif 4',Georgia,serif;font-size:1rem;"
+                   "line-height:1.65;max-height:32rem;overflow-y:auto;padding:0.75rem 1rem;"
+                   "border:1px solid #e3e7ec;border-radius:0.5rem;background:#fff")
+MARK_STYLE = "background:#fde68a;padding:0 2px;border-radius:3px"
+
+
+def highlight_html(text: str, spans: Iterable[tuple[int, int, str]], offset: int = 0) -> str:
+    """Article text as HTML with our figure spans in <mark>, every piece of the article html-escaped.
+
+    ``spans`` are (start, end, tooltip) in the text's own offsets; ``offset`` is where the shown text
+    starts (after front matter). Overlapping or out-of-range spans are skipped, never mis-marked; spans are
+    numbered in text order (skipped ones keep their number) to match :func:`queries.document_facts_table`.
+    E.g. "Trade hit <b>$5 bn</b>." with span (13, 18) gives ``Trade hit &lt;b&gt;<mark …>$5 bn</mark><sup>1</sup>…``.
+    """
+    shown = text[offset:]
+    parts: list[str] = []
+    cursor = 0
+    for number, (start, end, tooltip) in enumerate(sorted(spans), start=1):
+        start, end = start - offset, end - offset
+        if start < cursor or end > len(shown) or start >= end:
+            continue
+        parts.append(html.escape(shown[cursor:start]))
+        parts.append(f'<mark style="{MARK_STYLE}" title="{number} · {html.escape(tooltip)}">'
+                     f"{html.escape(shown[start:end])}</mark><sup>{number}</sup>")
+        cursor = end
+    parts.append(html.escape(shown[cursor:]))
+    return f'<div style="{HIGHLIGHT_STYLE}">{"".join(parts)}</div>'
+
+
+@st.cache_data(show_spinner="Reading the figures…", max_entries=64)
+def extract_upload(data: bytes, name: str, published: str | None = None) -> tuple[Any, list[Any], str | None]:
+    """(Document, facts, None) for readable input, (None, [], reason) for a file we refuse, e.g. a PDF."""
+    from extractors import BudgetExceeded, InputError, extract, read_bytes
+
+    try:
+        doc = read_bytes(data, name, published=published)
+        found = extract(doc)
+    except InputError as exc:
+        return None, [], exc.reason
+    except BudgetExceeded:
+        return None, [], "took too long to read (the time budget per document ran out); split it into smaller files"
+    return doc, found, None
+
+
+def save_documents(view: View, docs: Sequence[tuple[Any, list[Any]]]) -> list[tuple[str, str]]:
+    """Store each (Document, facts); returns (title, outcome) pairs and clears the cached reads."""
+    from extractors import EXTRACTOR_VERSION
+
+    outcomes = []
+    try:
+        for doc, found in docs:
+            outcomes.append((doc.title or doc.path, store.save_document(view.db, doc, found, EXTRACTOR_VERSION)))
+    finally:
+        clear_caches()
+    return outcomes

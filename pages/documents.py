@@ -1,0 +1,128 @@
+"""Documents: paste or upload articles, see every figure found in them, save them; browse what is stored."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries, ui
+
+UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm"]
+
+view = ui.view()
+st.title("Documents")
+ui.intro("Add news articles: each figure found is highlighted in the text, with the table of what was read "
+         "beside it; saving stores the article with its figures. The text is shown exactly as read: nothing in "
+         "it is run, formatted or turned into a link.")
+
+# --------------------------------------------------------------------------- add articles
+paste_tab, upload_tab = st.tabs(["Paste text", "Upload files"])
+with paste_tab:
+    pasted = st.text_area("Article text", key="docs_paste", height=200,
+                          placeholder="Paste a news article. A first line of title helps; a dateline "
+                                      "(e.g. “New Delhi, 12 March 2024”) dates it.")
+    c1, c2 = st.columns(2)
+    pasted_title = c1.text_input("Title (optional)", key="docs_paste_title")
+    pasted_day = c2.date_input("Publication date (optional)", value=None, key="docs_paste_date",
+                               help="Dates relative periods such as “last year”; overrides a dateline.")
+with upload_tab:
+    uploads = st.file_uploader("Articles (.txt, .md, .html)", type=UPLOAD_TYPES, accept_multiple_files=True,
+                               key="docs_upload", help="Several files at once; each is read and checked.")
+
+inputs: list[tuple[str, bytes, str | None]] = []
+if pasted and pasted.strip():
+    inputs.append(("pasted text", pasted.encode("utf-8"), pasted_day.isoformat() if pasted_day else None))
+for upload in uploads or []:
+    inputs.append((upload.name, upload.getvalue(), None))
+
+ready = []
+for name, data, published in inputs:
+    doc, found, reason = ui.extract_upload(data, name, published)
+    if doc is None:
+        st.error(f"{ui.md_escape(name)}: {reason}", icon=":material/block:")
+        continue
+    if name == "pasted text" and pasted_title.strip():
+        doc.title = pasted_title.strip()
+    ready.append((doc, found))
+
+if ready:
+    st.markdown(f"#### {len(ready)} article{'s' if len(ready) != 1 else ''} read")
+    for index, (doc, found) in enumerate(ready):
+        rows = pd.DataFrame([fact.as_record() for fact in found])
+        label = f"{ui.md_escape(doc.title or doc.path)} — {len(found)} figure{'s' if len(found) != 1 else ''}"
+        with st.expander(label, expanded=index == 0):
+            st.text(f"Published {doc.published or 'date unknown'} · {doc.source or 'outlet unknown'} · "
+                    f"pair {' – '.join(doc.pair) if doc.pair else 'not recognised'}")
+            text_col, table_col = st.columns([3, 2])
+            with text_col:
+                st.html(ui.highlight_html(doc.text, queries.document_spans(rows) if found else [],
+                                          offset=doc.body_start))
+            with table_col:
+                if found:
+                    st.dataframe(queries.document_facts_table(rows), hide_index=True, width="stretch")
+                else:
+                    st.caption("No figures found. The extractor looks for money, counts, percentages and "
+                               "volumes next to words it knows (trade, deal, delivered, …).")
+    if st.button(f"Save {len(ready)} article{'s' if len(ready) != 1 else ''} to the store", type="primary",
+                 key="docs_save", icon=":material/save:"):
+        try:
+            st.session_state["docs_saved"] = ui.save_documents(view, ready)
+        except Exception as exc:  # a locked or unwritable database: say so, keep the page
+            st.error(f"Could not save to the store: {exc}. Articles before the failing one were saved.")
+        else:
+            st.rerun()  # so the sidebar's counts and every cached view include the new figures
+elif not inputs:
+    st.caption("Paste an article or upload files to see their figures before saving them.")
+
+words = {"new": "saved", "updated": "updated (its figures changed)", "unchanged": "already stored"}
+for title, outcome in st.session_state.pop("docs_saved", []):
+    st.success(f"{ui.md_escape(title)}: {words.get(outcome, outcome)}", icon=":material/check:")
+
+# --------------------------------------------------------------------------- stored documents
+st.divider()
+st.markdown("#### Stored documents")
+stored = ui.documents(view)
+if stored.empty:
+    st.info("Nothing is stored yet. Paste or upload an article above, or load the sample corpus from a terminal: "
+            "`python -m extractors ingest data/corpus --db data/facts.db`.", icon=":material/info:")
+    st.stop()
+
+only_pair = ui.choose_one("Show", ["pair", "all"], key="docs_scope", param="docs",
+                          default="pair" if view.pair else "all", widget=st.segmented_control,
+                          format_func={"pair": f"{view.pair_label} only", "all": "All documents"}.get)
+if only_pair == "pair" and view.pair:
+    stored = stored[stored["pair"].eq(view.pair_label)]
+listing = stored[["published", "title", "source", "pair", "n_facts", "n_reviews", "path", "doc_id"]]
+arriving = "docs_table" not in st.session_state  # first draw: the URL may name a document
+picked = st.dataframe(listing, hide_index=True, width="stretch", key="docs_table", on_select="rerun",
+                      selection_mode="single-row", column_config={
+                          "n_facts": st.column_config.NumberColumn("Figures"),
+                          "n_reviews": st.column_config.NumberColumn("Reviewed"),
+                      })
+rows_picked = picked.selection.rows
+if rows_picked:
+    doc_id = str(listing.iloc[rows_picked[0]]["doc_id"])
+    st.query_params["doc"] = doc_id
+else:
+    doc_id = st.query_params.get("doc") if arriving else None
+    if doc_id is None:
+        st.query_params.pop("doc", None)
+
+if not doc_id:
+    st.caption("Select a document to read it with its figures highlighted.")
+    st.stop()
+text = ui.document_text(view, doc_id)
+if text is None:
+    st.warning("That document is no longer in the store.")
+    st.stop()
+everything = ui.facts(view, all_pairs=True, whole_period=True)
+mine = everything[everything["doc_id"].eq(doc_id)]
+meta = stored[stored["doc_id"].eq(doc_id)]
+st.markdown("##### Selected document")
+if not meta.empty:
+    st.text(f"{meta['title'].iloc[0]} — {meta['source'].iloc[0]}, {meta['published'].iloc[0]}")
+text_col, table_col = st.columns([3, 2])
+with text_col:
+    st.html(ui.highlight_html(text, queries.document_spans(mine)))
+with table_col:
+    st.dataframe(queries.document_facts_table(mine), hide_index=True, width="stretch")

@@ -1,0 +1,63 @@
+"""Overview: the pair's headline figures and one timeline of trade and defence events."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, queries, ui
+
+view = ui.view()
+st.title(f"{view.pair_label}: overview")
+ui.intro("Every number here was extracted from news reports and keeps a link to its sentence. "
+         "Official trade data is provisional and outlets quote different figures; all of them are kept. "
+         "Defence deals are outside merchandise-trade statistics and never added to trade totals.")
+
+facts = ui.facts(view)
+if facts.empty:
+    ui.no_data(view, "figures")
+    st.stop()
+
+latest = ui.derived(view, queries.latest_trade_figure)
+newest_any = ui.derived(view, queries.latest_trade_figure, False)
+deals = ui.derived(view, queries.defence_deals).sort_values("effective_value_usd", ascending=False)
+pending = queries.pending_deliveries(ui.defence_register(view))
+
+trade_col, deals_col, pending_col = st.columns(3, border=True)
+with trade_col:
+    if latest is None:
+        st.metric("Latest annual trade figure", "—")
+        st.caption("No full-year trade figure reported yet.")
+    else:
+        st.metric(f"Total trade, {queries.text_or(latest['period_label'], latest['basis_year'])}",
+                  queries.format_usd(latest["effective_value_usd"]),
+                  help="The latest whole calendar or fiscal year any report covers.")
+        st.text(f"{queries.QUALIFIER_LABELS[latest['qualifier']]} · {queries.cited(latest)}")
+    if newest_any is not None and (latest is None or newest_any["fact_id"] != latest["fact_id"]):
+        st.caption("Since then, for part of a year:")
+        st.text(f"{queries.text_or(newest_any['period_label'], 'period not stated')}: "
+                f"{queries.format_usd(newest_any['effective_value_usd'])} ({queries.cited(newest_any)})")
+with deals_col:
+    st.metric("Largest defence deal", queries.format_usd(deals["effective_value_usd"].iloc[0])
+              if not deals.empty else "—")
+    if deals.empty:
+        st.caption("No defence deal values reported for this pair.")
+    for deal in deals.head(3).itertuples():
+        st.text(f"{deal.system}: {queries.format_usd(deal.effective_value_usd)} ({queries.cited(deal)})")
+with pending_col:
+    st.metric("Deliveries pending", f"{len(pending)} system{'s' if len(pending) != 1 else ''}")
+    if pending.empty:
+        st.caption("No order with units still to deliver has been reported.")
+    for row in pending.head(3).itertuples():
+        ordered = f" of {row.Ordered:,.0f}" if pd.notna(row.Ordered) else ""
+        st.text(f"{row.System}: {row.Remaining:,.0f}{ordered} still to come")
+
+events = ui.derived(view, queries.timeline_events)
+if events.empty:
+    st.info("No dated trade totals or defence events for this selection yet; the Data page lists every figure.")
+    selection = None
+else:
+    figure = charts.timeline_chart(events, pair_label=view.pair_label, as_of=view.as_of)
+    selection = ui.chart(figure, key="overview_timeline", name="trade and defence timeline",
+                         pair_label=view.pair_label)
+ui.figures_behind(facts, ui.selected_ids(selection))

@@ -1,0 +1,239 @@
+"""Review page: analysts accept, correct or reject extracted figures, with each figure's evidence beside it.
+
+Reads and writes only through dashboard.store; ordering, evidence marking and edit handling live in
+dashboard.corroboration so they are tested without Streamlit. The editor's edits are read from session state
+on Save (never fed back into it: that makes every second edit vanish), then the caches are cleared and the
+store re-read.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import store
+from dashboard.corroboration import (
+    EDITABLE_COLUMNS,
+    conflicts,
+    filter_queue,
+    review_queue,
+    review_rows,
+)
+
+EDITOR_KEY = "review_editor"
+SHOWN_KEY = "review_shown"  # the rows the editor showed, so Save maps edited positions to the right figures
+FLASH_KEY = "review_flash"
+ANY = ""  # the "no filter" choice of every selectbox
+READ_ERRORS = (sqlite3.Error, OSError, store.SchemaError)
+
+# Filter widget key → (query parameter, default)
+FILTERS = {"review_pair": ("pair", ANY), "review_metric": ("metric", ANY), "review_doc": ("doc", ANY)}
+CONFLICTS_KEY, CONFLICTS_PARAM = "review_conflicts", "conflicts"
+_PLAIN = re.compile(r"[^\w\s\-\u2013.,]")
+
+
+@st.cache_data(show_spinner=False)
+def load_all_facts(db_path: str) -> pd.DataFrame:
+    """Every fact, rejected and implausible ones too: the queue must let a person undo a rejection."""
+    return store.facts_frame(db_path, include_rejected=True, plausible_only=False)
+
+
+@st.cache_data(show_spinner=False)
+def load_counted_facts(db_path: str) -> pd.DataFrame:
+    """The facts charts count (store defaults), which is what conflicts are computed on."""
+    return store.facts_frame(db_path)
+
+
+@st.cache_data(show_spinner=False)
+def load_conflicts(db_path: str) -> pd.DataFrame:
+    return conflicts(load_counted_facts(db_path))
+
+
+@st.cache_data(show_spinner=False)
+def load_orphans(db_path: str) -> pd.DataFrame:
+    return store.orphaned_reviews(db_path)
+
+
+def discard_edits() -> None:
+    """Unsaved edits are positions in the table shown; once the filter changes they would hit other rows."""
+    st.session_state.pop(EDITOR_KEY, None)
+
+
+def save_edits(db_path: str) -> None:
+    """Save button callback: runs before the page is redrawn, so the edits still match the rows shown."""
+    edited = (st.session_state.get(EDITOR_KEY) or {}).get("edited_rows") or {}
+    shown = st.session_state.get(SHOWN_KEY)
+    if not edited or shown is None:
+        st.session_state[FLASH_KEY] = ("info", "Nothing to save yet: edit a row's Review, Corrected … or Note.", None)
+        return
+    rows, missing = review_rows(shown, edited, reviewer=st.session_state.get("review_reviewer"))
+    try:
+        saved = store.save_reviews(db_path, rows)
+    except (ValueError, sqlite3.Error) as err:  # nothing was saved; keep the edits so they can be fixed
+        # The store's message quotes the row, article text included: shown as plain text, never Markdown.
+        st.session_state[FLASH_KEY] = ("error", "Nothing saved: the store refused a row (details below).", str(err))
+        return
+    st.cache_data.clear()  # every page's numbers may have changed, not only this page's
+    discard_edits()
+    message = f"Saved {saved} review(s)."
+    if missing:
+        message += f" {len(missing)} edited row(s) had no review status and were left as they were."
+    st.session_state[FLASH_KEY] = ("success", message, None)
+
+
+def init_filter(key: str, param: str, options: list[str], default: str) -> None:
+    """Seed a filter from the URL once per session, and fall back to the default when its choice has gone."""
+    if key not in st.session_state:
+        wanted = st.query_params.get(param, default)
+        if wanted not in options:
+            wanted = wanted.replace("-", "\u2013")  # "India-Russia" typed into a URL means "India–Russia"
+        if wanted not in options:
+            if wanted != default:  # echo the URL's value without anything Markdown could act on
+                st.warning(f"No {param} called '{_PLAIN.sub('', wanted)[:80]}' in the store; showing all.")
+            wanted = default
+        st.session_state[key] = wanted
+    elif st.session_state[key] not in options:
+        st.session_state[key] = default
+
+
+st.title("Review")
+db_path = str(store.default_db_path())
+st.caption(
+    f"Figures the extractor found in the stored articles ({db_path}). Accept, correct or reject each one; "
+    "a review attaches to the figure in its article, so it survives re-reading the article with new rules. "
+    "Charts use corrected values and leave rejected figures out."
+)
+
+flash = st.session_state.pop(FLASH_KEY, None)
+if flash is not None:
+    kind, message, detail = flash
+    getattr(st, kind)(message)
+    if detail:
+        st.text(detail)
+
+try:
+    all_facts = load_all_facts(db_path)
+    disputed = load_conflicts(db_path)
+    orphans = load_orphans(db_path)
+except READ_ERRORS as err:
+    st.error(f"Could not read the fact store at {db_path}: {err}")
+    st.stop()
+
+if all_facts.empty:
+    st.info(
+        "No extracted figures yet. Add articles first, for example with "
+        "`python -m extractors ingest data/corpus --db data/facts.db` (or `make store`), "
+        "then come back here to review what was found."
+    )
+else:
+    conflict_ids = {int(i) for ids in disputed["fact_ids"] for i in ids}
+    queue = review_queue(all_facts, conflict_ids)
+
+    titles = queue.drop_duplicates("doc_id").set_index("doc_id")
+    choices = {
+        "review_pair": [ANY, *sorted(queue["pair"].dropna().unique())],
+        "review_metric": [ANY, *sorted(queue["metric"].dropna().unique())],
+        "review_doc": [ANY, *titles.sort_values("published", ascending=False).index],
+    }
+    for key, (param, default) in FILTERS.items():
+        init_filter(key, param, choices[key], default)
+    if CONFLICTS_KEY not in st.session_state:
+        st.session_state[CONFLICTS_KEY] = st.query_params.get(CONFLICTS_PARAM) == "1"
+
+    def document_label(doc_id: str) -> str:
+        if doc_id == ANY:
+            return "All documents"
+        row = titles.loc[doc_id]
+        return f"{row['published'] or 'undated'} · {row['source'] or 'unknown outlet'} · {row['title'] or doc_id}"
+
+    pair_col, metric_col, doc_col, conflict_col = st.columns([2, 2, 4, 2], vertical_alignment="bottom")
+    pair = pair_col.selectbox("Pair", choices["review_pair"], key="review_pair", on_change=discard_edits,
+                              format_func=lambda v: v or "All pairs")
+    metric = metric_col.selectbox("Metric", choices["review_metric"], key="review_metric", on_change=discard_edits,
+                                  format_func=lambda v: v or "All metrics")
+    doc_id = doc_col.selectbox("Document", choices["review_doc"], key="review_doc", on_change=discard_edits,
+                               format_func=document_label)
+    conflicts_only = conflict_col.toggle("Conflicts only", key=CONFLICTS_KEY, on_change=discard_edits,
+                                         help="Figures whose outlets disagree by more than 5% for the same period")
+
+    shown = filter_queue(queue, pair or None, metric or None, doc_id or None, conflicts_only)
+    st.session_state[SHOWN_KEY] = shown
+    n_open = int(shown["status"].isna().sum())
+    st.write(f"{len(shown)} figure(s), {n_open} not yet reviewed. Unreviewed figures come first.")
+
+    if shown.empty:
+        st.info("No figures match these filters. Choose 'All' in a filter, or turn off 'Conflicts only'.")
+    else:
+        st.data_editor(
+            shown,
+            key=EDITOR_KEY,
+            hide_index=True,
+            num_rows="fixed",
+            disabled=[c for c in shown.columns if c not in EDITABLE_COLUMNS],
+            column_order=[
+                "status", "evidence", "figure_text", "corrected_value", "corrected_period_start",
+                "corrected_period_end", "corrected_item", "note", "conflict", "metric", "item", "period", "pair",
+                "title", "source", "published", "url", "fact_id",
+            ],
+            column_config={
+                "status": st.column_config.SelectboxColumn(
+                    "Review", options=list(store.REVIEW_STATUSES),
+                    help="accept: read correctly · correct: fill a corrected field · reject: not a real figure"),
+                "evidence": st.column_config.TextColumn("Evidence (figure between ⟦ ⟧)", width="large"),
+                "figure_text": st.column_config.TextColumn("Read as"),
+                "corrected_value": st.column_config.NumberColumn(
+                    "Corrected value", help="In the figure's own unit (rupees stay rupees); USD follows"),
+                "corrected_period_start": st.column_config.DateColumn("Corrected from", format="YYYY-MM-DD"),
+                "corrected_period_end": st.column_config.DateColumn("Corrected to", format="YYYY-MM-DD"),
+                "corrected_item": st.column_config.TextColumn("Corrected item"),
+                "note": st.column_config.TextColumn("Note"),
+                "conflict": st.column_config.CheckboxColumn("Conflict"),
+                "period": st.column_config.TextColumn("Period"),
+                "title": st.column_config.TextColumn("Document"),
+                "source": st.column_config.TextColumn("Outlet"),
+                "published": st.column_config.TextColumn("Date"),
+                "url": st.column_config.LinkColumn("Link", display_text="open"),
+                "fact_id": st.column_config.NumberColumn("Fact", format="%d"),
+            },
+        )
+        save_col, name_col = st.columns([1, 3], vertical_alignment="bottom")
+        name_col.text_input("Reviewer (optional)", key="review_reviewer")
+        save_col.button("Save reviews", key="review_save", type="primary", on_click=save_edits, args=(db_path,))
+        st.caption("Unsaved edits are dropped when a filter changes.")
+
+    in_view = disputed[disputed["fact_id"].isin(set(shown["fact_id"]))]
+    if len(in_view):
+        with st.expander(f"Conflicting reports ({in_view['group_id'].nunique()} figure(s) in view)"):
+            st.dataframe(
+                in_view[["outlet", "published", "surface", "value", "unit", "deviation", "agrees_with_canonical",
+                         "period_start", "period_end", "metric", "fact_id", "title"]],
+                hide_index=True,
+                column_config={
+                    "deviation": st.column_config.NumberColumn("From canonical", format="percent"),
+                    "agrees_with_canonical": st.column_config.CheckboxColumn("Agrees"),
+                    "value": st.column_config.NumberColumn("Value", format="compact"),
+                },
+            )
+
+st.subheader("Reviews that lost their figure")
+if orphans.empty:
+    st.caption("None: every saved review still points at a figure the current extraction finds.")
+else:
+    st.caption(
+        "The current extraction no longer finds these figures (the rules or the article changed). "
+        "Look at the document again and review its new figures."
+    )
+    st.dataframe(
+        orphans[["title", "surface", "value", "status", "corrected_value", "corrected_period_start",
+                 "corrected_period_end", "corrected_item", "note", "reviewer", "reviewed_at"]],
+        hide_index=True,
+    )
+
+wanted_params = {param: st.session_state.get(key, default) for key, (param, default) in FILTERS.items()}
+wanted_params[CONFLICTS_PARAM] = "1" if st.session_state.get(CONFLICTS_KEY) else ""
+wanted_params = {k: v for k, v in wanted_params.items() if v}
+if dict(st.query_params) != wanted_params:
+    st.query_params.from_dict(wanted_params)

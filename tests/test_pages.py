@@ -1,0 +1,401 @@
+"""Every page, run by Streamlit's AppTest against a store built from tests/fixtures/pages (our own articles).
+
+The fixture store holds India–Russia trade (FY2023-24 total, exports and imports; FY2022-23 from two outlets
+that disagree; January–October 2023; a $100 billion target), an S-400 order, deal and deliveries, and one
+India–United States figure.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import store
+from extractors import EXTRACTOR_VERSION, extract, read_document
+
+HERE = Path(__file__).resolve().parent
+APP = str(HERE.parent / "app.py")
+FIXTURES = HERE / "fixtures" / "pages"
+PAGES = ("pages/overview.py", "pages/trade.py", "pages/defence.py", "pages/documents.py", "pages/data.py")
+TIMEOUT = 90  # the first run in a process loads the extraction rules (a few seconds)
+
+
+def build_store(db: Path, paths: list[Path]) -> None:
+    """Ingest articles the way the CLI does (dashboard.ingest), or directly while that module is missing."""
+    try:
+        from dashboard.ingest import ingest_paths
+    except ImportError:
+        for path in paths:
+            doc = read_document(path)
+            store.save_document(db, doc, extract(doc), EXTRACTOR_VERSION)
+    else:
+        ingest_paths([str(p) for p in paths], db)
+
+
+@pytest.fixture(scope="session")
+def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("store") / "facts.db"
+    build_store(db, sorted(FIXTURES.glob("*.md")))
+    return db
+
+
+@pytest.fixture
+def facts_db(fixture_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the fixture store (tests may write to it), named by FACTS_DB as the app expects."""
+    db = tmp_path / "facts.db"
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{fixture_store}{suffix}").exists():
+            shutil.copy(f"{fixture_store}{suffix}", f"{db}{suffix}")
+    monkeypatch.setenv("FACTS_DB", str(db))
+    return db
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> None:
+    st.cache_data.clear()
+
+
+def open_page(page: str, **params: str | list[str]) -> AppTest:
+    """Open the app with these URL parameters, then go to `page` the way the navigation does."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def spec(at: AppTest, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def marks(figure: dict, name: str) -> dict:
+    """The marker trace called `name` (legend-only key entries have no data and are skipped)."""
+    found = [t for t in figure["data"] if t.get("name") == name and t.get("mode", "").startswith("markers")
+             and t.get("x") not in (None, [None])]
+    assert len(found) == 1, [t.get("name") for t in figure["data"]]
+    return found[0]
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(e.value) for e in [*at.text, *at.caption, *at.markdown, *at.sidebar.caption])
+
+
+# --------------------------------------------------------------------------- every page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_errors(facts_db: Path, page: str) -> None:
+    at = open_page(page)
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "each page has a title"
+
+
+@pytest.mark.parametrize("page, charts", [
+    ("pages/overview.py", 1), ("pages/trade.py", 1), ("pages/defence.py", 2),
+    ("pages/documents.py", 0), ("pages/data.py", 0),
+])
+def test_pages_draw_their_charts(facts_db: Path, page: str, charts: int) -> None:
+    assert len(open_page(page).get("plotly_chart")) == charts
+
+
+# --------------------------------------------------------------------------- sidebar and URL state
+
+
+def test_sidebar_defaults_to_india_russia_and_says_how_fresh_the_data_is(facts_db: Path) -> None:
+    at = open_page("pages/overview.py")
+    assert at.sidebar.selectbox[0].value == "India–Russia"
+    freshness = " ".join(c.value for c in at.sidebar.caption)
+    # six India–Russia articles, the latest published 2024-05-20; 11 India–Russia figures
+    assert "Data as of 2024-05-20 · 6 articles · 11 figures" in freshness
+
+
+@pytest.mark.parametrize("page, params, expected", [
+    ("pages/trade.py", {}, {"pair": "India–Russia", "from": "2018", "to": "2030", "basis": "calendar",
+                            "metric": ["trade_total", "exports", "imports", "target"]}),
+    ("pages/trade.py", {"basis": "fiscal", "metric": "exports"}, {"basis": "fiscal", "metric": "exports"}),
+    ("pages/defence.py", {"system": "S-400"}, {"system": "S-400"}),
+    ("pages/data.py", {"metric": "trade_total", "source": "Fixture Wire"},
+     {"metric": "trade_total", "source": "Fixture Wire", "scope": "pair"}),
+    ("pages/overview.py", {"pair": "India-United States"}, {"pair": "India–United States"}),
+])
+def test_state_is_written_to_the_url(facts_db: Path, page: str, params: dict, expected: dict) -> None:
+    at = open_page(page, **params)
+    for key, value in expected.items():
+        assert at.query_params[key] == value, key
+
+
+def test_pair_from_the_url_changes_what_is_shown(facts_db: Path) -> None:
+    at = open_page("pages/trade.py", pair="India–United States")
+    assert at.title[0].value == "India–United States: trade"
+    total = marks(spec(at), "Total trade")
+    assert total["y"] == [pytest.approx(118.28)]
+
+
+def test_unknown_pair_falls_back_with_a_warning(facts_db: Path) -> None:
+    at = open_page("pages/overview.py", pair="Narnia–Atlantis")
+    assert any("Narnia–Atlantis" in w.value for w in at.sidebar.warning)
+    assert at.title[0].value == "India–Russia: overview"
+
+
+@pytest.mark.parametrize("years, present, absent", [
+    (("2018", "2030"), [49.36, 44.4, 54.7, 65.7], []),
+    (("2024", "2024"), [65.7], [49.36, 44.4, 54.7]),   # FY2023-24 runs into 2024; FY2022-23 ends March 2023
+    (("2022", "2023"), [49.36, 44.4, 54.7, 65.7], []),
+])
+def test_period_range_filters_the_chart(facts_db: Path, years: tuple[str, str], present: list[float],
+                                        absent: list[float]) -> None:
+    at = open_page("pages/trade.py", **{"from": years[0], "to": years[1]}, metric="trade_total")
+    values = [round(v, 2) for v in marks(spec(at), "Total trade")["y"]]
+    assert all(v in values for v in present) and not any(v in values for v in absent), values
+
+
+# --------------------------------------------------------------------------- trade
+
+
+def test_trade_chart_holds_every_report_with_its_marker(facts_db: Path) -> None:
+    figure = spec(open_page("pages/trade.py"))
+    total = marks(figure, "Total trade")
+    by_value = {round(y, 2): (x, s) for x, y, s in zip(total["x"], total["y"], total["marker"]["symbol"],
+                                                       strict=True)}
+    assert set(by_value) == {49.36, 44.4, 54.7, 65.7}
+    # the two FY2022-23 reports are both drawn, side by side inside the fiscal year, not averaged
+    assert by_value[49.36][0] != by_value[44.4][0]
+    assert all("2022-04-01" <= by_value[v][0] < "2023-04-01" for v in (49.36, 44.4))
+    assert by_value[44.4][1] == "circle-open" and by_value[49.36][1] == "circle"  # "about" is approximate
+    assert marks(figure, "Exports")["y"] == [pytest.approx(4.26)]
+    assert marks(figure, "Imports")["y"] == [pytest.approx(61.44)]
+    target = marks(figure, "Target (stated goal)")
+    assert target["y"] == [100] and target["marker"]["symbol"] == ["star"] and target["x"][0].startswith("2030-12-31")
+    assert figure["layout"]["yaxis"]["title"]["text"] == "US$ billion"
+
+
+def test_trade_marks_carry_fact_ids_that_lead_to_sentences(facts_db: Path) -> None:
+    at = open_page("pages/trade.py")
+    total = marks(spec(at), "Total trade")
+    frame = store.facts_frame(facts_db)
+    sentences = {int(i): frame.set_index("fact_id").loc[int(i), "sentence"] for i in total["customdata"]}
+    assert any("$54.7 billion" in s for s in sentences.values())
+
+
+@pytest.mark.parametrize("basis, solid_values, dotted_values, axis_title", [
+    ("calendar", [], [49.36, 44.4, 54.7, 65.7], "Calendar year"),
+    ("fiscal", [49.36, 44.4, 65.7], [54.7], "Indian fiscal year (April–March)"),
+])
+def test_year_basis_decides_what_counts_as_a_whole_year(facts_db: Path, basis: str, solid_values: list[float],
+                                                         dotted_values: list[float], axis_title: str) -> None:
+    figure = spec(open_page("pages/trade.py", basis=basis, metric="trade_total"))
+    spans = {t["line"]["dash"]: {round(y, 2) for y in t["y"] if y is not None}
+             for t in figure["data"] if t.get("name") == "Total trade span"}
+    assert spans.get("solid", set()) == set(solid_values)
+    assert spans.get("dot", set()) == set(dotted_values)
+    assert figure["layout"]["xaxis"]["title"]["text"] == axis_title
+
+
+@pytest.mark.parametrize("clicked, basis, axis_title", [
+    ("fiscal", "fiscal", "Indian fiscal year (April–March)"),
+    (None, "calendar", "Calendar year"),  # a segmented control clicked off keeps the default view
+])
+def test_basis_control_changes_the_chart_and_the_url(facts_db: Path, clicked: str | None, basis: str,
+                                                      axis_title: str) -> None:
+    at = open_page("pages/trade.py")
+    at.segmented_control(key="trade_basis").set_value(clicked).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["basis"] == basis
+    assert spec(at)["layout"]["xaxis"]["title"]["text"] == axis_title
+
+
+def test_choosing_another_pair_in_the_sidebar_redraws_for_it(facts_db: Path) -> None:
+    at = open_page("pages/trade.py")
+    at.sidebar.selectbox(key="sidebar_pair").select("India–United States").run()
+    assert at.query_params["pair"] == "India–United States"
+    assert marks(spec(at), "Total trade")["y"] == [pytest.approx(118.28)]
+
+
+def test_fiscal_view_labels_years_as_fiscal_years(facts_db: Path) -> None:
+    figure = spec(open_page("pages/trade.py", basis="fiscal"))
+    assert "2022-23" in figure["layout"]["xaxis"]["ticktext"]
+
+
+def test_trade_figure_carries_its_provenance(facts_db: Path) -> None:
+    figure = spec(open_page("pages/trade.py"))
+    notes = " ".join(a["text"] for a in figure["layout"]["annotations"])
+    assert "Source: 4 news reports, Fixture Wire, " in notes  # most-cited outlet first
+    assert "Ledger Daily" in notes and "Capital Courier" in notes
+    assert "figures extracted and normalised by Figure Desk" in notes
+    assert "Data as of 20 May 2024" in notes and "Period basis: Calendar years" in notes
+    assert figure["layout"]["title"]["text"] == "India–Russia trade, US$ billion"
+
+
+def test_disagreeing_outlets_are_flagged_and_both_listed(facts_db: Path) -> None:
+    at = open_page("pages/trade.py", metric="trade_total")
+    if at.warning:  # corroboration module present: the FY2022-23 pair differs by more than 5%
+        assert "disagree on 1 figure" in at.warning[0].value
+    table = at.dataframe[0].value
+    fy23 = table[table["Period"].eq("FY2022-23")]
+    assert sorted(fy23["Outlet"]) == ["Capital Courier", "Ledger Daily"]
+
+
+# --------------------------------------------------------------------------- overview and defence
+
+
+def test_overview_headlines(facts_db: Path) -> None:
+    at = open_page("pages/overview.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Total trade, FY2023-24"] == "$65.70 bn"
+    assert metrics["Largest defence deal"] == "$5.43 bn"
+    assert metrics["Deliveries pending"] == "1 system"
+    shown = texts(at)
+    assert "Fixture Wire, 2024-05-20" in shown and "S-400: 2 of 5 still to come" in shown
+
+
+def test_overview_timeline_combines_trade_and_defence(facts_db: Path) -> None:
+    figure = spec(open_page("pages/overview.py"))
+    lanes = {y for t in figure["data"] if t.get("yaxis") == "y2" for y in t["y"] if y}
+    assert lanes == {"Orders", "Deliveries", "Deal values"}
+    trade = marks(figure, "Total trade")
+    assert 65.7 in [round(y, 2) for y in trade["y"]]
+
+
+def test_defence_register_is_shaped_like_sipri(facts_db: Path) -> None:
+    at = open_page("pages/defence.py")
+    register = at.dataframe[0].value
+    row = register[register["System"].eq("S-400")].iloc[0]
+    assert (row["Supplier"], row["Recipient"]) == ("Russia", "India")
+    assert (row["Ordered"], row["Delivered"], row["Remaining"]) == (5, 3, 2)
+    assert row["Deal value (US$ bn)"] == pytest.approx(5.43)
+    assert row["Order year"] == 2018
+    assert row["Sources"] == "2 reports: Defence Herald"
+
+
+def test_defence_charts_hold_deliveries_and_deal_values(facts_db: Path) -> None:
+    at = open_page("pages/defence.py")
+    deliveries, deals = spec(at, 0), spec(at, 1)
+    delivered = [t for t in deliveries["data"] if t.get("name") == "S-400"][0]
+    assert delivered["y"] == [3] and delivered["x"][0].startswith("2024-03-01")
+    assert marks(deals, "Russia")["y"] == [pytest.approx(5.43)]
+    assert marks(deals, "Russia")["text"] == ["S-400"]
+
+
+def test_defence_system_filter(facts_db: Path) -> None:
+    at = open_page("pages/defence.py", system="Nonexistent")
+    assert at.multiselect[0].value == []  # unknown names from a URL are dropped, not an error
+    assert len(at.dataframe[0].value) == 1
+
+
+# --------------------------------------------------------------------------- figures behind a click
+
+
+def test_selected_fact_in_the_url_shows_its_sentence(facts_db: Path) -> None:
+    fact = store.facts_frame(facts_db, metrics=["target"]).iloc[0]
+    at = open_page("pages/trade.py", facts=str(fact["fact_id"]))
+    assert fact["sentence"] in [t.value for t in at.text]
+    assert any(b.proto.url == "https://example.org/fixture-wire/ten-months" for b in at.get("link_button"))
+
+
+# --------------------------------------------------------------------------- documents
+
+
+NEW_ARTICLE = (b"---\ntitle: Rafale jets for India\npublished: 2016-09-23\nsource: Test Tribune\n---\n"
+               b"NEW DELHI, Sept 23 \xe2\x80\x94 India signed a deal with France for 36 Rafale fighter jets.\n")
+
+
+def test_uploading_a_file_previews_and_stores_its_facts(facts_db: Path) -> None:
+    at = open_page("pages/documents.py")
+    at.file_uploader[0].set_value([("rafale.md", NEW_ARTICLE, "text/markdown")]).run()
+    assert not at.exception
+    preview = [h for h in at.get("html") if "<mark" in h.proto.body]
+    assert preview and "36 Rafale fighter jets</mark>" in preview[0].proto.body
+    at.button(key="docs_save").click().run()
+    assert any("Rafale jets for India: saved" in s.value for s in at.success)
+    stored = store.facts_frame(facts_db, pair=("France", "India"))
+    assert list(stored["surface"]) == ["36 Rafale fighter jets"]
+
+
+def test_bad_files_are_named_with_their_reason_and_good_ones_saved(facts_db: Path) -> None:
+    at = open_page("pages/documents.py")
+    at.file_uploader[0].set_value([("scan.txt", b"%PDF-1.7 binary", "text/plain"),
+                                   ("rafale.md", NEW_ARTICLE, "text/markdown")]).run()
+    assert [e.value for e in at.error] == ["scan.txt: not a text document (a PDF file)"]
+    at.button(key="docs_save").click().run()
+    assert [s.value for s in at.success] == ["Rafale jets for India: saved"]
+
+
+def test_names_from_outside_cannot_inject_markdown(facts_db: Path) -> None:
+    at = open_page("pages/documents.py")
+    at.file_uploader[0].set_value([("[click](http://evil.example).txt", b"%PDF-1.7", "text/plain")]).run()
+    assert [e.value for e in at.error] == [r"\[click\]\(http://evil.example\).txt: not a text document (a PDF file)"]
+    at = open_page("pages/overview.py", pair="[x](http://evil.example)")
+    assert r"“\[x\]\(http://evil.example\)”" in at.sidebar.warning[0].value
+
+
+def test_pasted_text_is_escaped_and_its_figures_marked(facts_db: Path) -> None:
+    at = open_page("pages/documents.py")
+    at.text_area(key="docs_paste").input(
+        "India and Russia traded $65.70 billion in 2023-24. <script>alert(1)</script> $x$").run()
+    body = [h.proto.body for h in at.get("html") if "<mark" in h.proto.body][0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
+    assert ">$65.70 billion</mark>" in body
+
+
+def test_stored_document_opens_from_the_url(facts_db: Path) -> None:
+    doc = store.documents_frame(facts_db).query("source == 'Capital Courier'").iloc[0]
+    at = open_page("pages/documents.py", doc=doc["doc_id"])
+    body = [h.proto.body for h in at.get("html") if "<mark" in h.proto.body][0]
+    assert "about $44.4 billion</mark>" in body
+
+
+# --------------------------------------------------------------------------- data
+
+
+@pytest.mark.parametrize("params, expected_surfaces", [
+    ({"metric": "trade_total", "source": "Fixture Wire"}, {"$65.70 billion", "$54.7 billion"}),
+    ({"qualifier": "approx"}, {"about $44.4 billion"}),
+    ({"kind": "count"}, {"five S-400 squadrons", "three S-400 squadrons", "two S-400 squadrons"}),
+    ({"metric": "trade_total", "scope": "all", "from": "2024", "to": "2024"},
+     {"$65.70 billion", "$118.28 billion"}),
+])
+def test_data_filters_change_the_table(facts_db: Path, params: dict, expected_surfaces: set[str]) -> None:
+    at = open_page("pages/data.py", **params)
+    table = at.dataframe[0].value
+    assert set(table["surface"]) == expected_surfaces
+    for column in ("source", "title", "url", "sentence", "published", "doc_id", "start", "end"):
+        assert column in table.columns  # provenance travels with every row
+
+
+def test_data_page_offers_the_csv_download(facts_db: Path) -> None:
+    at = open_page("pages/data.py")
+    buttons = at.get("download_button")
+    if not buttons:
+        pytest.skip("dashboard/exports.py is not available")
+    assert buttons[0].proto.label == "Download CSV of these rows"
+
+
+# --------------------------------------------------------------------------- empty and broken stores
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_empty_store_explains_how_to_add_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  page: str) -> None:
+    monkeypatch.setenv("FACTS_DB", str(tmp_path / "empty.db"))
+    at = open_page(page)
+    assert not at.error
+    advice = " ".join(i.value for i in [*at.info, *at.sidebar.info])
+    assert "Documents page" in advice or "Paste an article" in texts(at)
+
+
+def test_unreadable_store_is_an_error_message_not_a_traceback(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    bogus = tmp_path / "facts.db"
+    bogus.write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("FACTS_DB", str(bogus))
+    at = open_page("pages/overview.py")
+    assert not at.exception
+    assert any("Could not read" in e.value for e in at.error)
