@@ -132,6 +132,13 @@ def ingest_paths(
     names = article_paths(paths)
     version = extractors.EXTRACTOR_VERSION
     summary = IngestSummary()
+    with store.connect(db_path):  # an idle connection held open spares a WAL checkpoint after every document
+        _save_all(names, db_path, published, progress, workers, version, summary)
+    return summary
+
+
+def _save_all(names: list[str], db_path: store.DbPath, published: str | None, progress: Progress | None,
+              workers: int, version: str, summary: IngestSummary) -> None:
     for done, (name, result) in enumerate(_extracted(names, published, workers), start=1):
         if isinstance(result, str):
             summary.failed.append((name, result))
@@ -143,7 +150,6 @@ def ingest_paths(
                 summary.facts_stored += len(facts)
         if progress is not None:
             progress(done, len(names), name)
-    return summary
 
 
 # --------------------------------------------------------------------------- command line
@@ -197,6 +203,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="publication date for every file (overrides datelines)")
     parser.add_argument("--workers", type=_positive, default=1, metavar="N",
                         help="processes reading and extracting in parallel (default 1)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local: extract in --workers processes here (default); dask: on a Dask cluster via "
+                             "Parquet shards (dashboard/batch.py), then into the store")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="with --engine dask: a running Dask scheduler (default: a LocalCluster of --workers)")
     return parser
 
 
@@ -207,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help or a usage error, already printed by argparse
         return exc.code if isinstance(exc.code, int) else 2
+    if args.scheduler and args.engine != "dask":
+        print("error: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
     db_path = args.db or store.default_db_path()
     names = article_paths(args.paths)
     if not names:
@@ -215,7 +229,14 @@ def main(argv: list[str] | None = None) -> int:
 
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() else None
     try:
-        summary = ingest_paths(names, db_path, published=args.published, progress=progress, workers=args.workers)
+        if args.engine == "dask":
+            from dashboard.batch import ingest_with_dask  # imports dask only when asked for
+
+            summary = ingest_with_dask(names, db_path, scheduler=args.scheduler, workers=args.workers,
+                                       published=args.published)
+        else:
+            summary = ingest_paths(names, db_path, published=args.published, progress=progress,
+                                   workers=args.workers)
     except KeyboardInterrupt:
         if progress:
             progress.clear()

@@ -307,12 +307,12 @@ def sidebar() -> View:
 
 def view() -> View:
     """The sidebar's choices for this run (app.py draws the sidebar before the page)."""
-    _leave_legacy_pages_mode()
+    ensure_app_routing()
     current = st.session_state.get(_VIEW)
     return current if isinstance(current, View) else sidebar()
 
 
-def _leave_legacy_pages_mode() -> None:
+def ensure_app_routing() -> None:
     """Make sure app.py runs, even when the first visitor of a fresh server opens a page URL directly.
 
     Because our pages live in pages/ next to app.py, Streamlit starts in its legacy multipage mode and runs

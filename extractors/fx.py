@@ -27,6 +27,12 @@ def _converter():
     return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=False)
 
 
+def warm_up() -> None:
+    """Load the rate tables now (about a second, once per process) rather than inside a time budget."""
+    _converter()
+    _supplement()
+
+
 @lru_cache(maxsize=1)
 def _supplement() -> dict[str, tuple[list[date], list[float]]]:
     """currency -> (sorted dates, units of currency per USD) from the CSV supplement."""

@@ -14,7 +14,7 @@ import sqlite3
 import pandas as pd
 import streamlit as st
 
-from dashboard import store
+from dashboard import store, ui
 from dashboard.corroboration import (
     EDITABLE_COLUMNS,
     conflicts,
@@ -99,6 +99,7 @@ def init_filter(key: str, param: str, options: list[str], default: str) -> None:
         st.session_state[key] = default
 
 
+ui.ensure_app_routing()  # runs app.py first when a fresh server is opened at /review
 st.title("Review")
 db_path = str(store.default_db_path())
 st.caption(

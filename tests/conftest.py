@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,12 @@ SAMPLE_TEXT = (
     "Moscow delivered 12 helicopters to New Delhi last year.\n"
     "Exports rose 8% while a $3-5 billion deal is under discussion.\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def plain_main_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest leaves its script installed as __main__; spawned worker processes would re-run it."""
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
 
 @pytest.fixture
