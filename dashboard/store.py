@@ -143,6 +143,9 @@ def connect(db_path: DbPath) -> Iterator[sqlite3.Connection]:
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # In WAL mode NORMAL still never corrupts and survives a killed process; only a power cut can
+        # lose the last commits. It halves the cost of a one-document transaction.
+        conn.execute("PRAGMA synchronous = NORMAL")
         _prepare(conn)
         yield conn
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 # The public shape of a fact (the CLI contract); every JSONL line carries these keys in this order.
@@ -83,5 +83,6 @@ class Fact:
 
     def as_record(self) -> dict[str, Any]:
         """The contract's keys in order, then the extras."""
-        data = asdict(self)
-        return {key: data[key] for key in FACT_FIELDS + EXTRA_FIELDS}
+        record = {key: getattr(self, key) for key in FACT_FIELDS + EXTRA_FIELDS}
+        record["parties"] = list(self.parties)  # the only mutable field: hand out a copy
+        return record
