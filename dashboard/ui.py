@@ -15,10 +15,11 @@ import re
 import runpy
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -424,6 +425,123 @@ def figures_behind(facts_frame: pd.DataFrame, ids: Sequence[int], hint: str = CL
             link = safe_url(row.url)
             if link:
                 st.link_button("Open the article", link, icon=":material/open_in_new:")
+
+
+# --------------------------------------------------------------------------- citing and briefing packs
+
+FALLBACK_BASE_URL = "http://127.0.0.1:8501"
+KEY_FIGURE_COLUMNS = ("metric", "period_label", "value", "source", "published", "url")
+
+
+def n_reports(*frames: pd.DataFrame) -> int:
+    """Distinct documents (doc_id) behind the given fact frames."""
+    ids = set()
+    for frame in frames:
+        if frame is not None and "doc_id" in frame.columns:
+            ids.update(frame["doc_id"].dropna())
+    return len(ids)
+
+
+def _page_url_path() -> str:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        manager = ctx.pages_manager if ctx is not None else None
+        page = manager.get_pages().get(manager.current_page_script_hash) if manager is not None else None
+        return str((page or {}).get("url_pathname") or "")
+    except Exception:
+        return ""
+
+
+def view_url() -> str:
+    """This page's URL with the current query parameters (st.context.url when the browser sent one)."""
+    try:
+        base = st.context.url
+    except Exception:  # no browser context (tests, bare mode)
+        base = None
+    if not base:
+        base = f"{FALLBACK_BASE_URL}/{_page_url_path()}"
+    try:
+        query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    except Exception:
+        query = ""
+    return f"{base}?{query}" if query else base
+
+
+def cite_this_view(view: View, page_title: str, n_reports: int) -> None:
+    """A "Cite this view" expander with the citation text of this page, in a copyable code block."""
+    exports = optional("dashboard.exports")
+    if exports is None:
+        return
+    try:
+        text = exports.cite_text(page_title, view_url(), date.today(), int(n_reports))
+    except Exception:  # citing is an extra: never take the page down
+        logger.warning("could not build the citation", exc_info=True)
+        return
+    with st.expander("Cite this view"):
+        st.code(text, language=None)
+
+
+def _key_figure(row: Any, metric: str, value: str) -> dict[str, Any]:
+    return {"metric": metric, "period_label": queries.text_or(getattr(row, "period_label", None), "not stated"),
+            "value": value, "source": getattr(row, "source", None), "published": getattr(row, "published", None),
+            "url": getattr(row, "url", None)}
+
+
+def overview_key_figures(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(key figures, facts behind them) for the Overview headlines: the latest annual trade total, the newest
+    part-year figure, the three largest defence deals and the pending deliveries (as the page shows them)."""
+    facts_frame = facts(view)
+    rows: list[dict[str, Any]] = []
+    ids: list[int] = []
+    latest = derived(view, queries.latest_trade_figure)
+    newest_any = derived(view, queries.latest_trade_figure, False)
+    for fig, label in ((latest, "Total trade (latest full year)"), (newest_any, "Trade (part of a year)")):
+        if fig is not None and int(fig["fact_id"]) not in ids:
+            ids.append(int(fig["fact_id"]))
+            rows.append(_key_figure(fig, label, queries.format_usd(fig["effective_value_usd"])))
+    deals = derived(view, queries.defence_deals).sort_values("effective_value_usd", ascending=False)
+    for deal in deals.head(3).itertuples():
+        ids.append(int(deal.fact_id))
+        rows.append(_key_figure(deal, f"Defence deal: {deal.system}", queries.format_usd(deal.effective_value_usd)))
+    pending = queries.pending_deliveries(defence_register(view))
+    for row in pending.head(3).itertuples():
+        behind = queries.facts_by_id(facts_frame, [int(i) for i in row.fact_ids])
+        ids.extend(int(i) for i in behind["fact_id"])
+        ordered = f" of {row.Ordered:,.0f}" if pd.notna(row.Ordered) else ""
+        newest = behind.sort_values("published").iloc[-1] if not behind.empty else None
+        rows.append(_key_figure(newest, f"Deliveries pending: {row.System}",
+                                f"{row.Remaining:,.0f}{ordered} still to come") | {"period_label": "to date"})
+    key_figures = pd.DataFrame(rows, columns=list(KEY_FIGURE_COLUMNS))
+    return key_figures, queries.facts_by_id(facts_frame, list(dict.fromkeys(ids)))
+
+
+def overview_facts(view: View) -> pd.DataFrame:
+    """Every fact the Overview shows: its headlines and its timeline's marks."""
+    _, headline = overview_key_figures(view)
+    events = derived(view, queries.timeline_events)
+    ids = [*headline["fact_id"], *(events["fact_id"] if "fact_id" in events.columns else [])]
+    return queries.facts_by_id(facts(view), [int(i) for i in dict.fromkeys(ids)])
+
+
+def briefing_pack(view: View, figures: list[tuple[str, go.Figure]]) -> str:
+    """The Overview's briefing pack (HTML): its charts, its key figures and the source of every fact shown."""
+    exports = importlib.import_module("dashboard.exports")
+    key_figures, _ = overview_key_figures(view)
+    sources = overview_facts(view).reindex(columns=["title", "source", "published", "url"])
+    return exports.briefing_pack_html(view.pair_label, view.period_label, figures, key_figures, sources,
+                                      datetime.now().astimezone())
+
+
+def briefing_download(view: View, figures: list[tuple[str, go.Figure]], *, key: str) -> None:
+    """A "Download briefing pack (HTML)" button, built only when clicked; hidden without dashboard.exports."""
+    if optional("dashboard.exports") is None or view.pair is None:
+        return
+    pair = queries.pair_label(view.pair).replace(" ", "-")
+    st.download_button("Download briefing pack (HTML)", data=lambda: briefing_pack(view, figures),
+                       file_name=f"briefing_{pair}_{date.today().isoformat()}.html", mime="text/html", key=key,
+                       icon=":material/download:", on_click="ignore")
 
 
 def no_data(view: View, what: str) -> None:

@@ -61,3 +61,5 @@ else:
 
 ui.figures_behind(facts, [int(shown.iloc[i]["fact_id"]) for i in picked.selection.rows],
                   hint="Select rows to read the sentence and the article behind each figure.")
+
+ui.cite_this_view(view, "Data" if scope == "all" else f"{view.pair_label}: data", ui.n_reports(shown))

@@ -62,3 +62,6 @@ else:
     selections.append(ui.chart(figure, key="defence_deals", name="defence deal values",
                                pair_label=view.pair_label))
 ui.figures_behind(facts, ui.selected_ids(*selections))
+
+register_facts = queries.facts_by_id(facts, [i for ids in register["fact_ids"] for i in ids])
+ui.cite_this_view(view, f"{view.pair_label}: defence", ui.n_reports(register_facts, delivered, deals))

@@ -56,8 +56,13 @@ events = ui.derived(view, queries.timeline_events)
 if events.empty:
     st.info("No dated trade totals or defence events for this selection yet; the Data page lists every figure.")
     selection = None
+    figures = []
 else:
     figure = charts.timeline_chart(events, pair_label=view.pair_label, as_of=view.as_of)
     selection = ui.chart(figure, key="overview_timeline", name="trade and defence timeline",
                          pair_label=view.pair_label)
+    figures = [("Trade and defence timeline", figure)]
 ui.figures_behind(facts, ui.selected_ids(selection))
+
+ui.briefing_download(view, figures, key="overview_briefing")
+ui.cite_this_view(view, f"{view.pair_label}: overview", ui.n_reports(ui.overview_facts(view)))

@@ -62,3 +62,5 @@ if not undated.empty:
     with st.expander(f"{len(undated)} trade figure{'s' if len(undated) != 1 else ''} without a stated period "
                      "(not drawn)"):
         st.dataframe(queries.undated_table(undated), hide_index=True, width="stretch")
+
+ui.cite_this_view(view, f"{view.pair_label}: trade", ui.n_reports(trade))

@@ -399,3 +399,47 @@ def test_unreadable_store_is_an_error_message_not_a_traceback(tmp_path: Path,
     at = open_page("pages/overview.py")
     assert not at.exception
     assert any("Could not read" in e.value for e in at.error)
+
+
+# --------------------------------------------------------------------------- briefing pack and citation
+
+
+def test_overview_offers_the_briefing_pack_and_a_citation(facts_db: Path) -> None:
+    from dashboard import ui
+
+    at = open_page("pages/overview.py")
+    labels = [b.proto.label for b in at.get("download_button")]
+    if ui.optional("dashboard.exports") is None:
+        pytest.skip("dashboard/exports.py is not available")
+    assert "Download briefing pack (HTML)" in labels
+    view = ui.View(db=str(facts_db), pair=("India", "Russia"), start_year=None, end_year=None, as_of=None,
+                   n_documents=0, n_facts=0)
+    n = ui.n_reports(ui.overview_facts(view))
+    assert n > 0
+    cite = [c.value for c in at.code if "Figure Desk" in c.value]
+    assert cite, [c.value for c in at.code]
+    assert f"based on {n} news report" in cite[0]
+    assert "Overview" in cite[0] or "overview" in cite[0]
+
+
+def test_briefing_pack_lists_the_source_of_every_fact_it_shows(facts_db: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import html
+
+    from dashboard import ui
+
+    exports = ui.optional("dashboard.exports")
+    if exports is None:
+        pytest.skip("dashboard/exports.py is not available")
+    monkeypatch.setattr(exports, "kaleido_available", lambda: False)  # tables instead of PNGs: fast, no browser
+    view = ui.View(db=str(facts_db), pair=("India", "Russia"), start_year=None, end_year=None, as_of=None,
+                   n_documents=0, n_facts=0)
+    key_figures, behind = ui.overview_key_figures(view)
+    assert not key_figures.empty and "$65.70 bn" in set(key_figures["value"])
+    shown = ui.overview_facts(view)
+    pack = ui.briefing_pack(view, [])
+    assert "Figure Desk" in pack and "India" in pack
+    urls = {u for u in shown["url"] if isinstance(u, str) and u}
+    assert urls
+    for url in urls:
+        assert html.escape(url) in pack, url
