@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.store import is_blank
+
 DEFAULT_TOLERANCE = 0.05
 REVIEWED = ("accept", "correct")
 # What makes two reports "the same thing". `compared_unit` is USD for money with an exchange rate, else the
@@ -292,9 +294,9 @@ def _figure_text(row: pd.Series) -> str:
 
 def _period_text(label: Any, start: Any, end: Any) -> str | None:
     """The period label, else "start – end", else None (no period found)."""
-    if not _blank(label):
+    if not is_blank(label):
         return str(label)
-    if _blank(start) and _blank(end):
+    if is_blank(start) and is_blank(end):
         return None
     return f"{start} – {end}"
 
@@ -349,18 +351,9 @@ def filter_queue(queue: pd.DataFrame, pair: str | None = None, metric: str | Non
     return queue[keep.to_numpy()].reset_index(drop=True)
 
 
-def _blank(value: Any) -> bool:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _iso_day(value: Any) -> str | None:
     """A date cell (date, Timestamp, or the ISO string an edit comes back as) as YYYY-MM-DD."""
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, datetime):
         return value.date().isoformat()
@@ -385,19 +378,19 @@ def review_rows(shown: pd.DataFrame, edited_rows: Mapping[Any, Mapping[str, Any]
         current = shown.iloc[position]
         merged = {column: current[column] for column in EDITABLE_COLUMNS} | dict(edits)
         corrections = ("corrected_value", "corrected_period_start", "corrected_period_end", "corrected_item")
-        if _blank(merged["status"]) and any(not _blank(merged[c]) for c in corrections):
+        if is_blank(merged["status"]) and any(not is_blank(merged[c]) for c in corrections):
             merged["status"] = "correct"
-        if _blank(merged["status"]):
+        if is_blank(merged["status"]):
             missing_status.append(position)
             continue
         row = {column: current[column] for column in FIGURE_IDENTITY}
         row.update(
             status=merged["status"],
-            corrected_value=None if _blank(merged["corrected_value"]) else float(merged["corrected_value"]),
+            corrected_value=None if is_blank(merged["corrected_value"]) else float(merged["corrected_value"]),
             corrected_period_start=_iso_day(merged["corrected_period_start"]),
             corrected_period_end=_iso_day(merged["corrected_period_end"]),
-            corrected_item=None if _blank(merged["corrected_item"]) else str(merged["corrected_item"]).strip(),
-            note=None if _blank(merged["note"]) else str(merged["note"]),
+            corrected_item=None if is_blank(merged["corrected_item"]) else str(merged["corrected_item"]).strip(),
+            note=None if is_blank(merged["note"]) else str(merged["note"]),
             reviewer=reviewer or None,
         )
         rows.append(row)

@@ -317,7 +317,7 @@ _UPSERT_REVIEW = """
 )
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
     """None, NaN/NaT (what a DataFrame row gives for a missing value) or an empty string."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return True
@@ -332,7 +332,7 @@ def _review_row(row: Mapping[str, Any], reviewed_at: str) -> dict[str, Any]:
     status = row.get("status")
     if status not in REVIEW_STATUSES:
         raise ValueError(f"review status must be one of {REVIEW_STATUSES}, got {status!r}")
-    clean: dict[str, Any] = {key: (None if _blank(row.get(key)) else row.get(key)) for key in _REVIEW_FIELDS}
+    clean: dict[str, Any] = {key: (None if is_blank(row.get(key)) else row.get(key)) for key in _REVIEW_FIELDS}
     for key in ("doc_id", "start", "end", "surface"):
         if clean[key] is None:
             raise ValueError(f"a review needs {key!r} to find its figure: {dict(row)!r}")

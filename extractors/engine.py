@@ -372,8 +372,7 @@ def _nearest_period(text: str, sentence: _Sentence, fact: Fact, published: date 
 
 def _metric(text: str, sentence: _Sentence, fact: Fact, rules: Rules, period: Period | None) -> str:
     if sentence.keywords is None:
-        rank = {name: i for i, (name, _) in enumerate(rules.metric_regexes)}
-        sentence.keywords = [(k.start(), k.end(), k.lastgroup, rank[k.lastgroup])
+        sentence.keywords = [(k.start(), k.end(), k.lastgroup, rules.metric_rank[k.lastgroup])
                              for k in rules.metric_keywords.finditer(text, sentence.start, sentence.end)]
     if period is not None and period.is_target and period.start_offset >= fact.end:
         return "target"

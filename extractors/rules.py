@@ -209,6 +209,7 @@ class Rules:
     home: list[str]
     metrics: dict[str, dict[str, Any]]
     metric_regexes: list[tuple[str, Any]]   # in priority order
+    metric_rank: dict[str, int]             # metric -> its place in that order (ties go to the lower)
     target_regex: Any
     statuses: dict[str, dict[str, Any]]
     status_before: list[tuple[str, Any]]
@@ -597,6 +598,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         fractions=vocab["fractions"], hedges=vocab["hedges"], hedge_regex=hedge_regex,
         countries=countries, country_regex=country_regex, alias_to_country=alias_to_country, home=home,
         metrics=metrics, metric_regexes=metric_regexes,
+        metric_rank={name: i for i, (name, _) in enumerate(metric_regexes)},
         target_regex=regex.compile(_stem_regex(metrics["target"]["keywords"]), FLAGS) if "target" in metrics
         else regex.compile(r"(?!)"),
         statuses=statuses,
