@@ -22,7 +22,7 @@ from extractors.fx import usd_rate, warm_up
 from extractors.model import Document, Fact
 from extractors.numbers import parse_number, scale_of
 from extractors.periods import Period, find_periods
-from extractors.rules import Pattern, Rules, default_rules
+from extractors.rules import Pattern, Rules, default_rules, needle_tokens
 from extractors.sentences import split_sentences
 
 # Full-width forms and look-alike signs are matched as their ASCII twins. The mapping keeps
@@ -88,6 +88,10 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
         starts = _match_starts(text, anchors, s, e, rules)
         if not starts:
             continue
+        tokens = needle_tokens(text[s:e].lower())
+        kinds = {kind for kind, needles in rules.kind_needles.items() if not needles.isdisjoint(tokens)}
+        if not kinds:
+            continue
         while mention_index < len(mentions) and mentions[mention_index][0] < s:
             mention_index += 1
         j = mention_index
@@ -96,7 +100,7 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
             in_sentence.append(mentions[j])
             j += 1
         sentence = _Sentence(s, e, in_sentence)
-        chosen = _matches(text, starts, e, rules, deadline, doc.path, budget_s)
+        chosen = _matches(text, starts, e, rules, kinds, deadline, doc.path, budget_s)
         previous: Fact | None = None
         for pattern, match in chosen:
             fact = _build(doc, text, sentence, pattern, match, rules, published)
@@ -210,11 +214,15 @@ _PLACES = {
 }
 
 
-def _matches(text: str, starts: dict[str, list[int]], e: int, rules: Rules, deadline: float, path: str,
-             budget_s: float) -> list[tuple[Pattern, regex.Match]]:
-    """Rule matches at the candidate starts, then the best non-overlapping set (longer, then higher priority)."""
+def _matches(text: str, starts: dict[str, list[int]], e: int, rules: Rules, kinds: set[str], deadline: float,
+             path: str, budget_s: float) -> list[tuple[Pattern, regex.Match]]:
+    """Rule matches at the candidate starts, then the best non-overlapping set (longer, then higher priority).
+
+    Only the rules of `kinds` are tried: those whose needles the sentence holds."""
     found: list[tuple[Pattern, regex.Match]] = []
     for pattern in rules.patterns:
+        if pattern.kind not in kinds:
+            continue
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise BudgetExceeded(f"{path}: extraction took longer than {budget_s:g} s")

@@ -11,6 +11,7 @@ India's fiscal year runs 1 April - 31 March: "FY24", "FY2023-24", "2023-24", "20
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -91,41 +92,53 @@ _FY_TOKEN = r"(?:fy|fiscal(?:\s+year)?|financial\s+year)"
 
 _FY_RANGE = regex.compile(rf"\b(?:{_FY_TOKEN}\s*'?)(?P<a>{YEAR}|\d\d)\s*[-–/]\s*(?P<b>{YEAR}|\d\d)\b", F)
 _FY_SINGLE = regex.compile(rf"\b(?:{_FY_TOKEN})\s*'?(?P<a>{YEAR}|\d\d)\b(?!\s*[-–/]\s*\d)", F)
-_PATTERNS: list[tuple[str, object]] = [
-    ("year_ending", regex.compile(
+# Each pattern with what a sentence must contain (lower case) for it to match at all: the cheap test
+# spares most of the seventeen scans in a sentence that names no period, or only a year.
+_YEAR_WORD = ("year",)
+_CENTURIES = ("19", "20")
+_FY_WORDS = ("fy", "fiscal", "financial")
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_PATTERNS: list[tuple[str, tuple[str, ...], regex.Pattern]] = [
+    ("year_ending", _YEAR_WORD, regex.compile(
         rf"\b(?:the\s+)?(?:(?P<fiscal>financial|fiscal)\s+)?year\s+(?:that\s+)?(?:to|ending|ended|which\s+ended)\s+"
         rf"(?:on\s+|in\s+)?(?P<m>{MONTH})(?:\s+\d{{1,2}})?(?:,?\s*(?P<y>{YEAR}))?", F)),
-    ("relative_month", regex.compile(r"\b(?P<rel>last|previous|this|past)\s+month\b", F)),
-    ("month_range", regex.compile(
+    ("relative_month", ("month",), regex.compile(r"\b(?P<rel>last|previous|this|past)\s+month\b", F)),
+    ("month_range", _MONTH_NAMES, regex.compile(
         rf"\b(?P<m1>{MONTH})\s*(?:{YEAR}\s*)?(?:-|–|—|to|through|till|until)\s*(?P<m2>{MONTH})(?:\s*(?:,|of)?\s*(?P<fyr>(?:fy\s*)?{YEAR}\s*[-–/]\s*\d\d(?:\d\d)?)|,?\s*(?P<y>{YEAR}))?(?:\s+period)?",
         F)),
-    ("first_months", regex.compile(
+    ("first_months", ("first",), regex.compile(
         rf"\b(?:the\s+)?first\s+(?P<n>\d{{1,2}}|{'|'.join(COUNT_WORDS)})\s+months\s+(?:of\s+)?(?:{_YEAR_REF}|(?P<fy>fy\s*'?\d\d(?:\d\d)?(?:\s*[-–/]\s*\d\d(?:\d\d)?)?))?",
         F)),
-    ("fy_range", _FY_RANGE),
-    ("fy_single", _FY_SINGLE),
-    ("fy_relative", regex.compile(
+    ("fy_range", _FY_WORDS, _FY_RANGE),
+    ("fy_single", _FY_WORDS, _FY_SINGLE),
+    ("fy_relative", ("fiscal", "financial"), regex.compile(
         r"\b(?:the\s+)?(?P<rel>last|previous|this|current|next|past)\s+(?:fiscal(?:\s+year)?|financial\s+year)\b",
         F)),
-    ("year_pair", regex.compile(rf"(?<![\w-])(?P<a>{YEAR})\s*[-–/]\s*(?P<b>{YEAR}|\d\d)(?![\w-])", F)),
-    ("between_years", regex.compile(
+    ("year_pair", _CENTURIES, regex.compile(rf"(?<![\w-])(?P<a>{YEAR})\s*[-–/]\s*(?P<b>{YEAR}|\d\d)(?![\w-])", F)),
+    ("between_years", ("between", "from"), regex.compile(
         rf"\b(?:between|from)\s+(?P<a>{YEAR})\s+(?:and|to|till|until|through)\s+(?P<b>{YEAR})\b", F)),
-    ("half", regex.compile(
+    ("half", ("half", "h1", "h2"), regex.compile(
         rf"\b(?:the\s+)?(?P<which>first|second)\s+half\s+(?:of\s+)?(?:{_YEAR_REF})?|\b(?P<h>h[12])\s*(?:{_YEAR_REF})?",
         F)),
-    ("quarter", regex.compile(
+    ("quarter", ("quarter", "q1", "q2", "q3", "q4"), regex.compile(
         rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last)\s+quarter\s+(?:of\s+)?(?:{_YEAR_REF})?|\b(?P<q>q[1-4])\s*(?:{_YEAR_REF})?",
         F)),
-    ("month_year", regex.compile(rf"\b(?P<m1>{MONTH})\s*,?\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)", F)),
-    ("so_far", regex.compile(r"\b(?:so\s+far\s+this\s+year|year\s+to\s+date|this\s+year\s+so\s+far)\b", F)),
-    ("relative_year", regex.compile(
+    ("month_year", _MONTH_NAMES, regex.compile(rf"\b(?P<m1>{MONTH})\s*,?\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)", F)),
+    ("so_far", ("far", "date"), regex.compile(r"\b(?:so\s+far\s+this\s+year|year\s+to\s+date|this\s+year\s+so\s+far)\b", F)),
+    ("relative_year", _YEAR_WORD, regex.compile(
         r"\b(?:the\s+)?(?P<rel>last|previous|this|current|past)\s+(?:calendar\s+)?year\b", F)),
-    ("same_period", regex.compile(
+    ("same_period", _YEAR_WORD, regex.compile(
         r"\b(?:the\s+)?(?:same|corresponding)\s+(?:period|months?|quarter|time)\s+(?:a|of\s+the|of|in\s+the|last)?\s*(?:year|previous\s+year|last\s+year|preceding\s+year)(?:\s+(?:earlier|before|ago))?|\ba\s+year\s+(?:earlier|ago|before)\b",
         F)),
-    ("by_year", regex.compile(rf"\b(?:by|till|until)\s+(?:the\s+end\s+of\s+)?(?:(?:fy|fiscal)\s*)?(?P<y>{YEAR})\b", F)),
-    ("year", regex.compile(rf"(?<![\w-])(?:calendar\s+year\s+)?(?P<y>{YEAR})(?![\w-])", F)),
+    ("by_year", ("by", "till", "until"), regex.compile(
+        rf"\b(?:by|till|until)\s+(?:the\s+end\s+of\s+)?(?:(?:fy|fiscal)\s*)?(?P<y>{YEAR})\b", F)),
+    ("year", _CENTURIES, regex.compile(rf"(?<![\w-])(?:calendar\s+year\s+)?(?P<y>{YEAR})(?![\w-])", F)),
 ]
+# One scan finds which of those strings a sentence holds, overlapping ones too (a lookahead matches at
+# every position). No string is a prefix of another, so the one found at a position is the only one there.
+_NEEDS_WORDS = sorted({w for _, needs, _ in _PATTERNS for w in needs})
+assert not any(a != b and b.startswith(a) for a in _NEEDS_WORDS for b in _NEEDS_WORDS), "a needle is a prefix"
+_NEEDS = re.compile("(?=(" + "|".join(re.escape(w) for w in _NEEDS_WORDS) + "))", re.IGNORECASE)
 
 
 def _resolve(name: str, m: regex.Match, published: date | None) -> tuple[date, date, str, bool, bool] | None:  # noqa: C901
@@ -278,7 +291,10 @@ def find_periods(text: str, published: date | None, pos: int = 0, endpos: int | 
     endpos = len(text) if endpos is None else endpos
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
-    for name, pattern in _PATTERNS:
+    present = {w.lower() for w in _NEEDS.findall(text, pos, endpos)}
+    for name, needs, pattern in _PATTERNS:
+        if present.isdisjoint(needs):
+            continue
         for m in pattern.finditer(text, pos, endpos):
             s, e = m.span()
             if e == s or any(s < te and ts < e for ts, te in taken):

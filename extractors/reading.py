@@ -29,6 +29,8 @@ _MAGIC = (
     (b"\xd0\xcf\x11\xe0", "an old Office document"), (b"\x1f\x8b", "a gzip archive"),
     (b"SQLite format 3", "an SQLite database"), (b"\x7fELF", "a program"),
 )
+# libyaml when the wheel has it (ten times faster; the same safe constructor), else pure Python.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = regex.compile(r"\A---[ \t]*\r?\n(?:(?P<yaml>.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)", regex.DOTALL)
 _HTML_SNIFF = regex.compile(r"\A\s*(?:<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>])", regex.IGNORECASE)
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -130,7 +132,7 @@ def _from_text(text: str, name: str, encoding: str) -> Document:
     m = _FRONT_MATTER.match(text)
     if m:
         try:
-            loaded = yaml.safe_load(m.group("yaml") or "")
+            loaded = yaml.load(m.group("yaml") or "", Loader=_YAML_LOADER)
         except (yaml.YAMLError, RecursionError):
             loaded = False  # not front matter after all: the block stays part of the body
         if loaded is None or isinstance(loaded, dict):  # None: an empty block, or only comments

@@ -225,6 +225,7 @@ class Rules:
     lead_in_regex: Any                      # what may stand just before a number and start a match
     metric_keywords: Any                    # one regex; the group that matched names the metric
     change_regex: Any                       # "rose 25%": a rate of change, not a share
+    kind_needles: dict[str, frozenset[str]]  # kind -> tokens; every match of the kind holds one
     source_dir: Path = field(default=RULES_DIR)
 
 
@@ -285,6 +286,17 @@ def _stem_regex(words: list[str]) -> str:
         else:
             parts.append(regex.escape(w).replace(r"\ ", r"\s+"))
     return r"\b(?:" + "|".join(parts) + r")\b"
+
+
+def _keyword_scanner(groups: list[tuple[str, list[str]]]) -> re.Pattern:
+    """One scanning regex over named keyword lists; the group that matched names the list.
+
+    The word edge is tested once and the first letter is checked before any list is tried, so a position
+    that starts no keyword costs one step (the standard library engine is faster at this than `regex`).
+    """
+    firsts = sorted({ch for _, words in groups for w in words for ch in (w[0].lower(), w[0].upper())})
+    bodies = [f"(?P<{name}>{_stem_regex(words)[2:]})" for name, words in groups]  # drop each leading \b
+    return re.compile(r"\b(?=[" + regex.escape("".join(firsts)) + "])(?:" + "|".join(bodies) + ")", re.IGNORECASE)
 
 
 def _load_vocabulary(path: Path) -> dict[str, Any]:
@@ -608,10 +620,58 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         number_word_regex=number_word_regex, lead_in_regex=lead_in_regex,
         change_regex=regex.compile(_stem_regex(vocab["changes"]) + r"\s+(?:\w+\s+)?$", FLAGS)
         if vocab["changes"] else regex.compile(r"(?!)"),
-        metric_keywords=regex.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in metric_regexes),
-                                      FLAGS),
+        metric_keywords=_keyword_scanner([(name, spec["keywords"]) for name, spec in metrics.items() if spec["keywords"]]),
+        kind_needles=_kind_needles(vocab, items, units),
         source_dir=folder,
     )
+
+
+# Every alternative of the {pct} placeholder holds one of these tokens ("per cent" holds "per").
+PERCENT_NEEDLES = ("%", "per", "percent", "percents", "percentage", "pc")
+
+
+def _kind_needles(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, Any]) -> dict[str, frozenset[str]]:
+    """What every match of a kind must contain, as lower-case tokens (see `needle_tokens`).
+
+    The engine keeps a money match only with a currency, a count only with an item or a designation, a
+    percentage only with a percent sign, word or fraction, a quantity only with a unit. So a sentence that
+    holds none of a kind's needles cannot yield that kind, and its rules are not tried there (most figure
+    sentences hold one or two kinds). Needles come from the vocabularies: any change there is followed.
+    """
+    return {
+        "money": _needles(list(vocab["symbols"]) + list(vocab["words"])),
+        "percent": _needles(list(PERCENT_NEEDLES) + list(vocab["fractions"])),
+        "physical": _needles(list(units)),
+        "count": _needles(list(items["nouns"]) + list(items["designations"])),
+    }
+
+
+NEEDLE_TOKENS = re.compile(r"[^\W\d_]+|[^\w\s]")  # runs of letters, and single signs ("$", "%", "-")
+_WEAK_SIGNS = frozenset("-–/.,'’()&")
+
+
+def needle_tokens(text: str) -> set[str]:
+    """The tokens of a lower-cased text that needles are looked up in."""
+    return set(NEEDLE_TOKENS.findall(text))
+
+
+def _needles(surfaces: list[str]) -> frozenset[str]:
+    """One token of each surface that every text it matches holds as a token.
+
+    Surfaces are matched literally (spaces may vary), never inside a longer word, so each run of letters
+    and each sign of a surface is a token of the text it matches. The rarest-looking one is kept: a word
+    of three letters or more, else a currency sign, else the longest word.
+    """
+    needles = set()
+    for surface in surfaces:
+        tokens = NEEDLE_TOKENS.findall(surface.lower())
+        if not tokens:
+            continue
+        words = sorted((t for t in tokens if t.isalpha()), key=len, reverse=True)
+        signs = [t for t in tokens if not t.isalpha() and t not in _WEAK_SIGNS]
+        needles.add(words[0] if words and len(words[0]) >= 3 else signs[0] if signs else
+                    words[0] if words else tokens[0])
+    return frozenset(needles)
 
 
 @lru_cache(maxsize=4)

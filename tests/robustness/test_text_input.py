@@ -168,7 +168,7 @@ FRONT_MATTER = [
                 id="bug: a datetime published was kept with its time"),
     FrontMatter(f"{BOMB}\ntitle: *a9", BODY, None,
                 id="bug: YAML alias bomb as title hung the reader (str() of 9**9 items)"),
-    FrontMatter(f"title: {DEEP}", "---", None, front_matter_is_body=True,
+    FrontMatter(f"title: {DEEP}", BODY, None,  # libyaml parses it; a title that is not plain text is dropped
                 id="bug: deeply nested YAML raised RecursionError"),
     FrontMatter("title: !!python/object/apply:os.system ['echo unsafe']", "---", None, front_matter_is_body=True,
                 id="python tag refused by safe loading"),

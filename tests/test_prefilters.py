@@ -1,0 +1,115 @@
+"""The cheap tests that spare the expensive patterns must never change what is found.
+
+A sentence skips a kind's rules when it holds none of the kind's needles, and skips a period pattern when
+it lacks the strings that pattern needs. Both are necessary conditions: these tests check them against
+every vocabulary surface, and check that extraction over the sample corpus, the gold articles and every
+rule example is identical with the prefilters switched off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import extractors.engine as engine
+import extractors.periods as periods
+from extractors import extract, read_document
+from extractors.rules import PERCENT_NEEDLES, default_rules, needle_tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = sorted((ROOT / "data" / "corpus").glob("*.md")) + sorted((ROOT / "tests" / "gold").glob("*.md")) + \
+    sorted((ROOT / "tests" / "gold_heldout").glob("*.md"))
+
+
+def _surfaces() -> list[tuple[str, str]]:
+    rules = default_rules()
+    surfaces = [("money", s) for s in rules.currency_symbols] + [("money", s) for s in rules.currency_words]
+    surfaces += [("percent", s) for s in PERCENT_NEEDLES] + [("percent", s) for s in rules.fractions]
+    surfaces += [("physical", s) for s in rules.units] + [("count", s) for s in rules.nouns]
+    surfaces += [("count", s) for s in rules.designations]
+    return surfaces
+
+
+@pytest.mark.parametrize(("kind", "surface"), _surfaces())
+def test_every_vocabulary_surface_holds_a_needle_of_its_kind(kind: str, surface: str) -> None:
+    written = {surface, surface.upper(), surface.title(), surface.replace(" ", "  ")}
+    for text in written:
+        tokens = needle_tokens(f"worth 5 {text} in 2023".lower())
+        assert not default_rules().kind_needles[kind].isdisjoint(tokens), text
+
+
+@pytest.mark.parametrize(("sentence", "kinds"), [
+    ("The two sides met in Moscow on Tuesday.", set()),
+    ("Trade reached $44 billion.", {"money"}),
+    ("Imports rose 12 per cent to Rs 500 crore.", {"money", "percent"}),
+    ("Russia supplied 1.9 million barrels per day.", {"physical"}),
+    ("Two S-400 squadrons remain.", {"count"}),
+    ("A third of its arms came from Russia.", {"percent"}),
+])
+def test_needles_name_the_kinds_a_sentence_may_hold(sentence: str, kinds: set[str]) -> None:
+    tokens = needle_tokens(sentence.lower())
+    found = {kind for kind, needles in default_rules().kind_needles.items() if not needles.isdisjoint(tokens)}
+    assert kinds <= found
+    assert ("money" in found) == ("money" in kinds)
+
+
+def _everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch both prefilters off: every kind's needles and every period string count as present."""
+    all_needles = set().union(*default_rules().kind_needles.values())
+    monkeypatch.setattr(engine, "needle_tokens", lambda text: all_needles)
+    every = "".join(f" {w} " for w in periods._NEEDS_WORDS)
+    monkeypatch.setattr(periods, "_NEEDS", _Always(every))
+
+
+class _Always:
+    """Stands in for the period needle scan: reports every needle, whatever the text."""
+
+    def __init__(self, words: str) -> None:
+        self.words = words.split()
+
+    def findall(self, *_: object) -> list[str]:
+        return self.words
+
+
+def _facts(paths: list[Path]) -> list[tuple]:
+    out = []
+    for path in paths:
+        for f in extract(read_document(path)):
+            out.append((path.name, f.start, f.end, f.kind, f.value, f.unit, f.metric, f.period_label, f.status))
+    return out
+
+
+@pytest.mark.slow
+def test_extraction_is_identical_without_prefilters(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(ARTICLES) > 60
+    with_filters = _facts(ARTICLES)
+    _everything(monkeypatch)
+    without = _facts(ARTICLES)
+    assert len(without) > 300
+    assert with_filters == without
+
+
+def test_rule_examples_are_identical_without_prefilters(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [t.split(" => ")[0] for p in default_rules().patterns for t in p.examples_match + p.examples_no_match]
+    with_filters = [[(f.surface, f.kind, f.value) for f in engine.extract_text(t, "2024-01-01")] for t in texts]
+    _everything(monkeypatch)
+    without = [[(f.surface, f.kind, f.value) for f in engine.extract_text(t, "2024-01-01")] for t in texts]
+    assert sum(map(len, without)) > 50
+    assert with_filters == without
+
+
+@pytest.mark.parametrize("phrase", [
+    "in FY24", "in the year to March 2016", "last month", "between July and December 2019",
+    "in the first eleven months of 2024", "in 2023-24", "during the previous fiscal", "from 2019 to 2023",
+    "in the first half of 2022", "in Q3 2021", "in the third quarter of last year", "in March 2020", "so far this year",
+    "year to date", "last year", "a year earlier", "by 2030", "in calendar 2018", "in H1 2023",
+])
+def test_period_needles_never_hide_a_period(phrase: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    published = date(2024, 6, 1)
+    with_filters = periods.find_periods(f"Trade rose {phrase}.", published)
+    _everything(monkeypatch)
+    assert with_filters, phrase
+    assert with_filters == periods.find_periods(f"Trade rose {phrase}.", published)
