@@ -176,19 +176,21 @@ def _save_copies(job: tuple[str, str, list[int]]) -> int:
     import dataclasses
     import pickle
 
-    from dashboard.store import connect, save_document
+    from dashboard.store import connect, save_documents
 
     source, db, copies = job
     with open(source, "rb") as handle:
         version, extracted = pickle.load(handle)
     saved = 0
-    with connect(db):  # held open so that no save_document's close checkpoints the WAL (see dashboard.batch)
+    with connect(db):  # held open so that no save's close checkpoints the WAL (see dashboard.batch)
         for copy in copies:
+            batch = []
             for doc, facts in extracted:
                 doc_id = f"{doc.doc_id}-r{copy:04d}"
-                save_document(db, dataclasses.replace(doc, doc_id=doc_id),
-                              [dataclasses.replace(f, doc_id=doc_id) for f in facts], version)
+                batch.append((dataclasses.replace(doc, doc_id=doc_id), [dataclasses.replace(f, doc_id=doc_id)
+                                                                        for f in facts]))
                 saved += len(facts)
+            save_documents(db, batch, version)
     return saved
 
 

@@ -6,7 +6,7 @@ writes two shards into ``out_dir``: ``facts/part-NNNNN.parquet`` (one row per fa
 column) and ``documents/part-NNNNN.parquet`` (one row per document: text, pair, extractor version), so
 ``pandas.read_parquet(out_dir / "facts")`` reads every fact as one frame. A file that cannot be read
 (``InputError``) or runs past its time budget (``BudgetExceeded``) is reported as (name, reason), not raised.
-:func:`load_shards` then saves each document with :func:`dashboard.store.save_document`, so loading the
+:func:`load_shards` then saves the documents with :func:`dashboard.store.save_documents`, so loading the
 same shards twice, or shards of articles ``ingest`` already stored, changes nothing.
 
 On a cluster the workers read the input files and write the shards themselves: both must be on storage
@@ -211,17 +211,30 @@ def read_shards(out_dir: str | os.PathLike[str]) -> Iterator[tuple[Document, lis
 def load_shards(out_dir: str | os.PathLike[str], db_path: str | os.PathLike[str]) -> dict[str, int]:
     """Save every document in the shards to the store; returns counts of new, unchanged and updated documents
     and of the facts stored (those of new and updated documents). Loading twice changes nothing the second time."""
-    from dashboard.store import connect, save_document
+    from dashboard.ingest import SAVE_BATCH
+    from dashboard.store import connect, save_documents
 
     counts = {"new": 0, "unchanged": 0, "updated": 0, "facts_stored": 0}
-    # An idle connection held open meanwhile: otherwise each save_document closes the file's last connection,
-    # and SQLite checkpoints the WAL on every such close (about half the time per document, measured).
-    with connect(db_path):
-        for doc, facts, version in read_shards(out_dir):
-            outcome = save_document(db_path, doc, facts, version)
+    batch: list[tuple[Document, list[Fact]]] = []
+    batch_version = ""
+
+    def flush() -> None:
+        for (_, facts), outcome in zip(batch, save_documents(db_path, batch, batch_version), strict=True):
             counts[outcome] += 1
             if outcome != "unchanged":
                 counts["facts_stored"] += len(facts)
+        batch.clear()
+
+    # An idle connection held open meanwhile: otherwise each save closes the file's last connection, and
+    # SQLite checkpoints the WAL on every such close (about half the time per transaction, measured).
+    with connect(db_path):
+        for doc, facts, version in read_shards(out_dir):
+            if batch and (version != batch_version or len(batch) >= SAVE_BATCH):
+                flush()
+            batch_version = version
+            batch.append((doc, facts))
+        if batch:
+            flush()
     return counts
 
 

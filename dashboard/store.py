@@ -50,6 +50,7 @@ DOCUMENT_PROVENANCE: tuple[str, ...] = ("path", "doc_id", "published", "title", 
 # What makes two extractions of one document "the same": everything but offsets and sentence text, which
 # move when only whitespace or line endings differ (and the document id ignores those).
 _DIGEST_FIELDS = tuple(c for c in FACT_COLUMNS if c not in ("sentence", "start", "end"))
+_DIGEST_SURFACE = _DIGEST_FIELDS.index("surface")
 
 # Forward migrations, in order; migration N takes a database from user_version N-1 to N.
 # Never edit a migration that has shipped: add a new one.
@@ -220,22 +221,26 @@ def _sorted_pair(names: Sequence[str] | None) -> tuple[str | None, str | None]:
 def facts_digest(facts: Iterable[Fact]) -> str:
     """A fingerprint of what the extractor said, insensitive to offsets, so that a rules change that keeps
     the extractor version and the fact count (user-edited YAML) is still noticed and re-stored."""
+    return _digest([fact.as_record() for fact in facts])
+
+
+def _digest(records: Iterable[dict[str, Any]]) -> str:
     rows = []
-    for fact in facts:
-        record = fact.as_record()
-        record["surface"] = " ".join(str(record["surface"]).split())
-        rows.append([record[key] for key in _DIGEST_FIELDS])
+    for record in records:
+        values = [record[key] for key in _DIGEST_FIELDS]
+        values[_DIGEST_SURFACE] = " ".join(str(values[_DIGEST_SURFACE]).split())
+        rows.append(values)
     payload = json.dumps(rows, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _fact_row(fact: Fact, doc: Document, extractor_version: str) -> dict[str, Any]:
-    record = fact.as_record()
+def _fact_row(record: dict[str, Any], doc: Document, extractor_version: str) -> dict[str, Any]:
     row = {key: record[key] for key in FACT_COLUMNS}
-    row["parties"] = json.dumps(list(fact.parties), ensure_ascii=False)
-    row["plausible"] = int(bool(fact.plausible))
-    row["figure"] = int(fact.figure)
-    row["pair_a"], row["pair_b"] = _sorted_pair(fact.parties if len(fact.parties) >= 2 else doc.pair)
+    row["parties"] = json.dumps(record["parties"], ensure_ascii=False)
+    row["plausible"] = int(bool(record["plausible"]))
+    row["figure"] = int(record["figure"])
+    parties = record["parties"]
+    row["pair_a"], row["pair_b"] = _sorted_pair(parties if len(parties) >= 2 else doc.pair)
     row["doc_id"] = doc.doc_id
     row["extractor_version"] = extractor_version
     return row
@@ -260,31 +265,59 @@ def save_document(
     with :func:`facts_digest`, so the same article with other whitespace is unchanged); otherwise the
     document's facts are replaced. Reviews are never touched here.
     """
+    return save_documents(db_path, [(doc, facts)], extractor_version)[0]
+
+
+def save_documents(
+    db_path: DbPath, extracted: Sequence[tuple[Document, Sequence[Fact]]], extractor_version: str
+) -> list[SaveOutcome]:
+    """Store several documents as :func:`save_document` does each, in one transaction (all or none).
+
+    Bulk ingestion saves a few dozen documents at a time: a commit costs as much as a thousand inserted
+    rows, so one commit per document would make the store the slowest step of an ingest.
+    """
+    prepared = [_prepared(doc, facts, extractor_version) for doc, facts in extracted]
+    outcomes: list[SaveOutcome] = []
+    with connect(db_path) as conn, write_transaction(conn):
+        for values, rows in prepared:
+            outcomes.append(_save_prepared(conn, values, rows, extractor_version))
+    return outcomes
+
+
+def _prepared(doc: Document, facts: Sequence[Fact], extractor_version: str) -> tuple[dict[str, Any], list[dict]]:
+    records = [fact.as_record() for fact in facts]
     values: dict[str, Any] = {
         "doc_id": doc.doc_id, "path": doc.path, "title": doc.title, "source": doc.source, "url": doc.url,
         "published": doc.published, "encoding": doc.encoding, "text": doc.text,
-        "extractor_version": extractor_version, "n_facts": len(facts), "facts_digest": facts_digest(facts),
+        "extractor_version": extractor_version, "n_facts": len(facts), "facts_digest": _digest(records),
         "retrieved": _utc_now(),
     }
     values["pair_a"], values["pair_b"] = _sorted_pair(doc.pair)
-    rows = [_fact_row(fact, doc, extractor_version) for fact in facts]
+    return values, [_fact_row(record, doc, extractor_version) for record in records]
 
-    with connect(db_path) as conn, write_transaction(conn):
-        stored = conn.execute(
-            "SELECT extractor_version, facts_digest FROM documents WHERE doc_id = ?", (doc.doc_id,)
-        ).fetchone()
-        if stored == (extractor_version, values["facts_digest"]):
-            return "unchanged"
-        if stored is None:
-            columns = ("doc_id", "retrieved", *_DOCUMENT_FIELDS)
-            placeholders = ", ".join(f":{c}" for c in columns)
-            conn.execute(f"INSERT INTO documents ({', '.join(columns)}) VALUES ({placeholders})", values)
-        else:  # keep `retrieved`: re-extracting is not re-retrieving
-            assignments = ", ".join(f"{c} = :{c}" for c in _DOCUMENT_FIELDS)
-            conn.execute(f"UPDATE documents SET {assignments} WHERE doc_id = :doc_id", values)
-            conn.execute("DELETE FROM facts WHERE doc_id = ?", (doc.doc_id,))
-        conn.executemany(_INSERT_FACT, rows)
+
+def _save_prepared(conn: sqlite3.Connection, values: dict[str, Any], rows: list[dict], extractor_version: str
+                   ) -> SaveOutcome:
+    stored = conn.execute(
+        "SELECT extractor_version, facts_digest FROM documents WHERE doc_id = ?", (values["doc_id"],)
+    ).fetchone()
+    if stored == (extractor_version, values["facts_digest"]):
+        return "unchanged"
+    if stored is None:
+        conn.execute(_INSERT_DOCUMENT, values)
+    else:  # keep `retrieved`: re-extracting is not re-retrieving
+        conn.execute(_UPDATE_DOCUMENT, values)
+        conn.execute("DELETE FROM facts WHERE doc_id = ?", (values["doc_id"],))
+    conn.executemany(_INSERT_FACT, rows)
     return "new" if stored is None else "updated"
+
+
+_INSERT_DOCUMENT = "INSERT INTO documents ({}) VALUES ({})".format(
+    ", ".join(("doc_id", "retrieved", *_DOCUMENT_FIELDS)),
+    ", ".join(f":{c}" for c in ("doc_id", "retrieved", *_DOCUMENT_FIELDS)),
+)
+_UPDATE_DOCUMENT = "UPDATE documents SET {} WHERE doc_id = :doc_id".format(
+    ", ".join(f"{c} = :{c}" for c in _DOCUMENT_FIELDS))
 
 
 def delete_document(db_path: DbPath, doc_id: str, force: bool = False) -> bool:

@@ -11,7 +11,6 @@ India's fiscal year runs 1 April - 31 March: "FY24", "FY2023-24", "2023-24", "20
 from __future__ import annotations
 
 import calendar
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -134,11 +133,13 @@ _PATTERNS: list[tuple[str, tuple[str, ...], regex.Pattern]] = [
         rf"\b(?:by|till|until)\s+(?:the\s+end\s+of\s+)?(?:(?:fy|fiscal)\s*)?(?P<y>{YEAR})\b", F)),
     ("year", _CENTURIES, regex.compile(rf"(?<![\w-])(?:calendar\s+year\s+)?(?P<y>{YEAR})(?![\w-])", F)),
 ]
-# One scan finds which of those strings a sentence holds, overlapping ones too (a lookahead matches at
-# every position). No string is a prefix of another, so the one found at a position is the only one there.
-_NEEDS_WORDS = sorted({w for _, needs, _ in _PATTERNS for w in needs})
-assert not any(a != b and b.startswith(a) for a in _NEEDS_WORDS for b in _NEEDS_WORDS), "a needle is a prefix"
-_NEEDS = re.compile("(?=(" + "|".join(re.escape(w) for w in _NEEDS_WORDS) + "))", re.IGNORECASE)
+_NEEDS_WORDS = tuple(sorted({w for _, needs, _ in _PATTERNS for w in needs}))
+
+
+def needs_present(text: str, pos: int, endpos: int) -> set[str]:
+    """Which of the patterns' needed strings `text[pos:endpos]` holds (two dozen substring tests)."""
+    lower = text[pos:endpos].lower()
+    return {w for w in _NEEDS_WORDS if w in lower}
 
 
 def _resolve(name: str, m: regex.Match, published: date | None) -> tuple[date, date, str, bool, bool] | None:  # noqa: C901
@@ -291,7 +292,7 @@ def find_periods(text: str, published: date | None, pos: int = 0, endpos: int | 
     endpos = len(text) if endpos is None else endpos
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
-    present = {w.lower() for w in _NEEDS.findall(text, pos, endpos)}
+    present = needs_present(text, pos, endpos)
     for name, needs, pattern in _PATTERNS:
         if present.isdisjoint(needs):
             continue

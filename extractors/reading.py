@@ -7,6 +7,7 @@ with `errors="ignore"`.
 from __future__ import annotations
 
 import codecs
+import re
 from datetime import date
 from pathlib import Path
 
@@ -70,13 +71,15 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return _checked(data.decode("latin-1"), name), "latin-1"
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # C0 controls other than tab, newlines, form feed
+
+
 def _checked(text: str, name: str) -> str:
     if not text.strip():
         raise InputError(name, "empty document")
     if "\x00" in text:  # after any BOM too: "\xef\xbb\xbf" then binary is still binary
         raise InputError(name, "not a text document (contains NUL bytes)")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\r\n\t\f")
-    if controls > 8:
+    if len(_CONTROLS.findall(text, 0, 8192)) > 8:
         raise InputError(name, "not a text document (control characters)")
     return text
 

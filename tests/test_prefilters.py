@@ -58,18 +58,7 @@ def _everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch both prefilters off: every kind's needles and every period string count as present."""
     all_needles = set().union(*default_rules().kind_needles.values())
     monkeypatch.setattr(engine, "needle_tokens", lambda text: all_needles)
-    every = "".join(f" {w} " for w in periods._NEEDS_WORDS)
-    monkeypatch.setattr(periods, "_NEEDS", _Always(every))
-
-
-class _Always:
-    """Stands in for the period needle scan: reports every needle, whatever the text."""
-
-    def __init__(self, words: str) -> None:
-        self.words = words.split()
-
-    def findall(self, *_: object) -> list[str]:
-        return self.words
+    monkeypatch.setattr(periods, "needs_present", lambda *_: set(periods._NEEDS_WORDS))
 
 
 def _facts(paths: list[Path]) -> list[tuple]:

@@ -160,6 +160,31 @@ def _narrow_helicopters(facts: list[Fact]) -> list[Fact]:
             for f in facts]
 
 
+def test_a_batch_saves_like_one_document_at_a_time(db_path, tmp_path, stored, make_document, sample_facts):
+    """save_documents: new, unchanged and updated in one call, the same outcomes and rows as single saves."""
+    doc, facts = stored
+    other = make_document(text=doc.text + "\n\nA later paragraph.", pair=["France", "India"])
+    batch = [(doc, facts), (doc, facts[:2]), (other, sample_facts(other))]
+    singles_db = tmp_path / "singles.db"
+    store.save_document(singles_db, doc, facts, V1)
+    singles = [store.save_document(singles_db, d, f, V1) for d, f in batch]
+
+    assert store.save_documents(db_path, batch, V1) == singles == ["unchanged", "updated", "new"]
+    columns = ["doc_id", "surface", "value", "metric"]
+    assert store.facts_frame(db_path)[columns].equals(store.facts_frame(singles_db)[columns])
+
+
+def test_a_failing_batch_saves_nothing(db_path, stored, make_document, sample_facts):
+    doc, facts = stored
+    fresh = make_document(text=doc.text + "\n\nA later paragraph.")
+    broken = dataclasses.replace(facts[0], rule=None)  # rule is NOT NULL: the second document fails
+    before = store.facts_frame(db_path)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save_documents(db_path, [(fresh, sample_facts(fresh)), (doc, [broken])], V1)
+    assert set(store.documents_frame(db_path)["doc_id"]) == {doc.doc_id}
+    assert store.facts_frame(db_path).equals(before)
+
+
 @dataclass(frozen=True)
 class ReExtraction:
     id: str
