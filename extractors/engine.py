@@ -89,8 +89,8 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
         if not starts:
             continue
         tokens = needle_tokens(text[s:e].lower())
-        kinds = {kind for kind, needles in rules.kind_needles.items() if not needles.isdisjoint(tokens)}
-        if not kinds:
+        patterns = [p for p in rules.patterns if not p.needles.isdisjoint(tokens)]
+        if not patterns:
             continue
         while mention_index < len(mentions) and mentions[mention_index][0] < s:
             mention_index += 1
@@ -100,7 +100,7 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
             in_sentence.append(mentions[j])
             j += 1
         sentence = _Sentence(s, e, in_sentence)
-        chosen = _matches(text, starts, e, rules, kinds, deadline, doc.path, budget_s)
+        chosen = _matches(text, starts, e, patterns, deadline, doc.path, budget_s)
         previous: Fact | None = None
         for pattern, match in chosen:
             fact = _build(doc, text, sentence, pattern, match, rules, published)
@@ -214,15 +214,13 @@ _PLACES = {
 }
 
 
-def _matches(text: str, starts: dict[str, list[int]], e: int, rules: Rules, kinds: set[str], deadline: float,
+def _matches(text: str, starts: dict[str, list[int]], e: int, patterns: list[Pattern], deadline: float,
              path: str, budget_s: float) -> list[tuple[Pattern, regex.Match]]:
     """Rule matches at the candidate starts, then the best non-overlapping set (longer, then higher priority).
 
-    Only the rules of `kinds` are tried: those whose needles the sentence holds."""
+    `patterns` are the rules whose needles the sentence holds: no other rule can yield a figure there."""
     found: list[tuple[Pattern, regex.Match]] = []
-    for pattern in rules.patterns:
-        if pattern.kind not in kinds:
-            continue
+    for pattern in patterns:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise BudgetExceeded(f"{path}: extraction took longer than {budget_s:g} s")

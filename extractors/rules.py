@@ -171,6 +171,7 @@ class Pattern:
     examples_no_match: tuple[str, ...] = ()
     line: int = 0
     starts_at: str = "any"  # "number": only where a number starts; "symbol": only at a currency symbol
+    needles: frozenset[str] = frozenset()  # a sentence holding none of these tokens cannot match (see rules)
 
 
 _NUMBER_FIRST = ("{number}", "{signed_number}", "{count_number}", "{fraction}")
@@ -225,7 +226,7 @@ class Rules:
     lead_in_regex: Any                      # what may stand just before a number and start a match
     metric_keywords: Any                    # one regex; the group that matched names the metric
     change_regex: Any                       # "rose 25%": a rate of change, not a share
-    kind_needles: dict[str, frozenset[str]]  # kind -> tokens; every match of the kind holds one
+    placeholder_needles: dict[str, frozenset[str]]  # trigger placeholder -> tokens; every match holds one
     source_dir: Path = field(default=RULES_DIR)
 
 
@@ -519,7 +520,7 @@ def _placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str,
 _PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 
 
-def _load_patterns(path: Path, placeholders: dict[str, str]) -> list[Pattern]:
+def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, frozenset[str]]) -> list[Pattern]:
     data = _read_yaml(path)
     if not isinstance(data, list):
         raise _fail(path, data, "expected a list of rules")
@@ -549,6 +550,11 @@ def _load_patterns(path: Path, placeholders: dict[str, str]) -> list[Pattern]:
         unknown = [p for p in _PLACEHOLDER.findall(raw) if p not in placeholders]
         if unknown and not re.fullmatch(r"\d+(,\d*)?", unknown[0]):
             raise _fail(path, node, f"unknown placeholder '{{{unknown[0]}}}'", rid)
+        triggers = [p for p in KIND_TRIGGERS[node["kind"]] if "{" + p + "}" in raw]
+        if not triggers:
+            names = ", ".join("{" + p + "}" for p in KIND_TRIGGERS[node["kind"]])
+            raise _fail(path, node, f"a {node['kind']} rule must use one of {names}: without it no figure is kept",
+                        rid)
         source = _PLACEHOLDER.sub(lambda m: placeholders.get(m.group(1), m.group(0)), raw)
         source = source.replace(r"\d", "[0-9]")
         try:
@@ -563,6 +569,7 @@ def _load_patterns(path: Path, placeholders: dict[str, str]) -> list[Pattern]:
             examples_no_match=tuple(_string_list(path, node, examples.get("no_match", []),
                                                  "examples.no_match", rid)),
             line=getattr(node, "line", 0), starts_at=_starts_at(raw),
+            needles=frozenset().union(*(needles[p] for p in triggers)),
         ))
     return patterns
 
@@ -581,7 +588,8 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     items = _load_items(folder / "items.yaml", countries)
     units = _load_units(folder / "units.yaml")
     direction = _load_direction(folder / "direction.yaml")
-    patterns = _load_patterns(folder / "patterns.yaml", _placeholders(vocab, items, units))
+    needles = _placeholder_needles(vocab, items, units)
+    patterns = _load_patterns(folder / "patterns.yaml", _placeholders(vocab, items, units), needles)
 
     alias_to_country = {a: name for name, spec in countries.items() for a in spec["aliases"]}
     alias_alt = _trie(list(alias_to_country), fold_case=False)
@@ -621,7 +629,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         change_regex=regex.compile(_stem_regex(vocab["changes"]) + r"\s+(?:\w+\s+)?$", FLAGS)
         if vocab["changes"] else regex.compile(r"(?!)"),
         metric_keywords=_keyword_scanner([(name, spec["keywords"]) for name, spec in metrics.items() if spec["keywords"]]),
-        kind_needles=_kind_needles(vocab, items, units),
+        placeholder_needles=needles,
         source_dir=folder,
     )
 
@@ -630,19 +638,30 @@ def load_rules(directory: str | Path | None = None) -> Rules:
 PERCENT_NEEDLES = ("%", "per", "percent", "percents", "percentage", "pc")
 
 
-def _kind_needles(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, Any]) -> dict[str, frozenset[str]]:
-    """What every match of a kind must contain, as lower-case tokens (see `needle_tokens`).
+# What makes a match a fact of its kind: the engine keeps a money match only with a currency, a count only
+# with an item or a designation, a percentage only with a percent sign, word or fraction, a quantity only
+# with a unit. A rule of a kind must use at least one of these placeholders (checked at load).
+KIND_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "money": ("cur", "cur2", "curword"), "percent": ("pct", "fraction"), "physical": ("unit",),
+    "count": ("item", "designation"),
+}
 
-    The engine keeps a money match only with a currency, a count only with an item or a designation, a
-    percentage only with a percent sign, word or fraction, a quantity only with a unit. So a sentence that
-    holds none of a kind's needles cannot yield that kind, and its rules are not tried there (most figure
-    sentences hold one or two kinds). Needles come from the vocabularies: any change there is followed.
+
+def _placeholder_needles(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, Any]
+                         ) -> dict[str, frozenset[str]]:
+    """For each trigger placeholder, tokens (see `needle_tokens`) one of which every text it matches holds.
+
+    A rule is tried in a sentence only if the sentence holds a needle of one of the trigger placeholders the
+    rule uses: most figure sentences hold one or two kinds of figure, so most rules are skipped. Needles come
+    from the vocabularies, so any change there is followed.
     """
+    symbols = _needles(list(vocab["symbols"]))
+    codes = [c for c in vocab["symbols"] if re.fullmatch(r"[A-Z]{3}", c)]
     return {
-        "money": _needles(list(vocab["symbols"]) + list(vocab["words"])),
-        "percent": _needles(list(PERCENT_NEEDLES) + list(vocab["fractions"])),
-        "physical": _needles(list(units)),
-        "count": _needles(list(items["nouns"]) + list(items["designations"])),
+        "cur": symbols, "cur2": symbols, "curword": _needles(list(vocab["words"]) + codes),
+        "pct": _needles(list(PERCENT_NEEDLES)), "fraction": _needles(list(vocab["fractions"])),
+        "unit": _needles(list(units)), "item": _needles(list(items["nouns"])),
+        "designation": _needles(list(items["designations"])),
     }
 
 

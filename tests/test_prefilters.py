@@ -15,7 +15,7 @@ import pytest
 import extractors.engine as engine
 import extractors.periods as periods
 from extractors import extract, read_document
-from extractors.rules import PERCENT_NEEDLES, default_rules, needle_tokens
+from extractors.rules import KIND_TRIGGERS, PERCENT_NEEDLES, default_rules, needle_tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = sorted((ROOT / "data" / "corpus").glob("*.md")) + sorted((ROOT / "tests" / "gold").glob("*.md")) + \
@@ -23,40 +23,49 @@ ARTICLES = sorted((ROOT / "data" / "corpus").glob("*.md")) + sorted((ROOT / "tes
 
 
 def _surfaces() -> list[tuple[str, str]]:
+    """(trigger placeholder, a surface of its vocabulary)."""
     rules = default_rules()
-    surfaces = [("money", s) for s in rules.currency_symbols] + [("money", s) for s in rules.currency_words]
-    surfaces += [("percent", s) for s in PERCENT_NEEDLES] + [("percent", s) for s in rules.fractions]
-    surfaces += [("physical", s) for s in rules.units] + [("count", s) for s in rules.nouns]
-    surfaces += [("count", s) for s in rules.designations]
-    return surfaces
+    codes = [c for c in rules.currency_symbols if len(c) == 3 and c.isalpha()]
+    return [("cur", s) for s in rules.currency_symbols] + [("curword", s) for s in list(rules.currency_words) + codes] + \
+        [("pct", s) for s in PERCENT_NEEDLES] + [("fraction", s) for s in rules.fractions] + \
+        [("unit", s) for s in rules.units] + [("item", s) for s in rules.nouns] + \
+        [("designation", s) for s in rules.designations]
 
 
-@pytest.mark.parametrize(("kind", "surface"), _surfaces())
-def test_every_vocabulary_surface_holds_a_needle_of_its_kind(kind: str, surface: str) -> None:
+@pytest.mark.parametrize(("placeholder", "surface"), _surfaces())
+def test_every_vocabulary_surface_holds_a_needle_of_its_placeholder(placeholder: str, surface: str) -> None:
     written = {surface, surface.upper(), surface.title(), surface.replace(" ", "  ")}
     for text in written:
         tokens = needle_tokens(f"worth 5 {text} in 2023".lower())
-        assert not default_rules().kind_needles[kind].isdisjoint(tokens), text
+        assert not default_rules().placeholder_needles[placeholder].isdisjoint(tokens), text
 
 
-@pytest.mark.parametrize(("sentence", "kinds"), [
+def test_every_rule_has_needles_of_its_kind() -> None:
+    for pattern in default_rules().patterns:
+        kind_needles = set().union(*(default_rules().placeholder_needles[p] for p in KIND_TRIGGERS[pattern.kind]))
+        assert pattern.needles and pattern.needles <= kind_needles, pattern.id
+
+
+@pytest.mark.parametrize(("sentence", "rules"), [
     ("The two sides met in Moscow on Tuesday.", set()),
-    ("Trade reached $44 billion.", {"money"}),
-    ("Imports rose 12 per cent to Rs 500 crore.", {"money", "percent"}),
-    ("Russia supplied 1.9 million barrels per day.", {"physical"}),
-    ("Two S-400 squadrons remain.", {"count"}),
-    ("A third of its arms came from Russia.", {"percent"}),
+    ("Trade reached $44 billion.", {"money.symbol_first", "money.range_dash", "money.range_between",
+                                    "money.word_after"}),
+    ("Trade reached 44 billion dollars.", {"money.word_after"}),
+    ("Imports rose 12 per cent.", {"percent.number", "percent.range", "money.word_after"}),  # "cent" is money too
+    ("Russia supplied 1.9 million barrels per day.", {"physical.quantity", "physical.range", "percent.number",
+                                                      "percent.range"}),
+    ("Two S-400 squadrons remain.", {"count.designation", "count.units_of_designation", "count.item"}),
+    ("A third of its arms came from Russia.", {"percent.fraction"}),
 ])
-def test_needles_name_the_kinds_a_sentence_may_hold(sentence: str, kinds: set[str]) -> None:
+def test_needles_choose_the_rules_a_sentence_may_match(sentence: str, rules: set[str]) -> None:
     tokens = needle_tokens(sentence.lower())
-    found = {kind for kind, needles in default_rules().kind_needles.items() if not needles.isdisjoint(tokens)}
-    assert kinds <= found
-    assert ("money" in found) == ("money" in kinds)
+    tried = {p.id for p in default_rules().patterns if not p.needles.isdisjoint(tokens)}
+    assert tried == rules
 
 
 def _everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch both prefilters off: every kind's needles and every period string count as present."""
-    all_needles = set().union(*default_rules().kind_needles.values())
+    all_needles = set().union(*default_rules().placeholder_needles.values())
     monkeypatch.setattr(engine, "needle_tokens", lambda text: all_needles)
     monkeypatch.setattr(periods, "needs_present", lambda *_: set(periods._NEEDS_WORDS))
 
