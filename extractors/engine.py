@@ -210,6 +210,7 @@ _PLACES = {
     "number": ("number",),
     "signed": ("number", "sign"),
     "symbol": ("symbol",),
+    "word": ("word",),
     "any": ("number", "symbol", "sign", "word"),
 }
 

@@ -186,6 +186,8 @@ def _starts_at(raw: str) -> str:
         return "number"
     if head.startswith("{cur}"):
         return "symbol"
+    if re.match(r"(?:\\b)?between\b", head, re.IGNORECASE):  # the lead-in word the engine looks for
+        return "word"
     return "any"
 
 
