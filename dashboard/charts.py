@@ -8,8 +8,9 @@ basis and "data as of" live inside the figure, not in the page around it. Each m
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -192,19 +193,20 @@ def trade_chart(trade: pd.DataFrame, *, pair_label: str, basis: str, as_of: str 
         if metric == "target":
             _legend_entry(fig, "Target (stated goal)", colour, metric, symbol=TARGET_SYMBOL)
             fig.add_trace(_marks(rows, name="Target (stated goal)", colour=colour, symbol=TARGET_SYMBOL,
-                                 size=16, hover=_target_hover))
+                                 size=16, hover=_target_hovers))
             continue
         _legend_entry(fig, series, colour, metric)
         for full, (dash, width) in SPAN_STYLES.items():
             spans = rows[rows["full_year"].eq(full)]
             if spans.empty:
                 continue
-            fig.add_trace(go.Scatter(
-                x=_segments(spans["x_start"], spans["x_end"]), y=_segments(spans["usd_bn"], spans["usd_bn"]),
+            fig.add_trace(dict(
+                type="scatter", x=_segments(spans["x_start"], spans["x_end"]),
+                y=_segments(spans["usd_bn"], spans["usd_bn"]),
                 mode="lines", line=dict(color=colour, dash=dash, width=width), opacity=0.6,
                 legendgroup=metric, showlegend=False, hoverinfo="skip", name=f"{series} span",
             ))
-        fig.add_trace(_marks(rows, name=series, colour=colour, symbol=None, size=11, hover=_trade_hover))
+        fig.add_trace(_marks(rows, name=series, colour=colour, symbol=None, size=11, hover=_trade_hovers))
     if dated.empty:
         return empty_figure("No dated trade figures for this selection")
     _key_entry(fig, f"Whole {'fiscal' if basis == 'fiscal' else 'calendar'} year", dash="solid", width=3.5)
@@ -230,29 +232,45 @@ def trade_chart(trade: pd.DataFrame, *, pair_label: str, basis: str, as_of: str 
 
 def _plain(values: pd.Series) -> list:
     """Plain lists, not numpy arrays: plotly would base64-pack those, and the figure spec should stay
-    readable JSON for tests, exports and anyone inspecting a chart."""
-    return [None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in values.tolist()]
+    readable JSON for tests, exports and anyone inspecting a chart. Dates become the ISO strings plotly's
+    encoder would write for them anyway: a string is copied and encoded many times faster than a Timestamp."""
+    return [_json_scalar(v) for v in values.tolist()]
+
+
+def _json_scalar(value: object) -> object:
+    if value is None or isinstance(value, str):
+        return value
+    if pd.isna(value):
+        return None
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _segments(starts: pd.Series, ends: pd.Series) -> list:
     """x or y values for many two-point lines in one trace, separated by gaps (None)."""
     out: list = []
-    for a, b in zip(starts, ends, strict=True):
+    for a, b in zip(_plain(starts), _plain(ends), strict=True):
         out += [a, b, None]
     return out
 
 
-def _marks(rows: pd.DataFrame, *, name: str, colour: str, symbol: str | None, size: int, hover) -> go.Scatter:
+def _records(rows: pd.DataFrame, fields: tuple[str, ...]) -> Iterator[tuple]:
+    """Named rows of just these columns: iterating every column of a wide frame is what made hovers slow."""
+    return rows[list(fields)].itertuples(index=False)
+
+
+def _marks(rows: pd.DataFrame, *, name: str, colour: str, symbol: str | None, size: int,
+           hover: Callable[[pd.DataFrame], list[str]]) -> dict[str, Any]:
+    """One marker trace, as a dict: plotly validates a dict trace once, a go.Scatter twice (and copies it)."""
     symbols = [symbol or QUALIFIER_SYMBOLS.get(q, "circle") for q in rows["qualifier"]]
     is_range = rows["qualifier"].eq("range")
-    return go.Scatter(
-        x=_plain(rows["x_mark"]), y=_plain(rows["usd_bn"]), mode="markers", name=name, showlegend=False,
+    return dict(
+        type="scatter", x=_plain(rows["x_mark"]), y=_plain(rows["usd_bn"]), mode="markers", name=name, showlegend=False,
         legendgroup=str(rows["metric"].iloc[0]),
         marker=dict(symbol=symbols, size=size, color=colour, line=dict(width=2, color=colour)),
         error_y=dict(type="data", symmetric=False, visible=bool(is_range.any()), color=colour, thickness=1.5,
                      width=6, array=_plain((rows["usd_high_bn"] - rows["usd_bn"]).where(is_range, 0).fillna(0)),
                      arrayminus=_plain((rows["usd_bn"] - rows["usd_low_bn"]).where(is_range, 0).fillna(0))),
-        customdata=_plain(rows["fact_id"].astype(int)), hovertext=[hover(r) for r in rows.itertuples()],
+        customdata=_plain(rows["fact_id"].astype(int)), hovertext=hover(rows),
         hovertemplate="%{hovertext}<extra></extra>",
     )
 
@@ -264,6 +282,30 @@ def _outlet(r) -> str:
 
 def _text(value: object, missing: str = "not stated") -> str:
     return _e(value) if isinstance(value, str) and value else missing
+
+
+_TRADE_HOVER = ("series", "usd_bn", "qualifier", "period_label", "coverage", "original", "source", "published",
+                "usd_low_bn", "usd_high_bn", "n_reports", "report_no")
+_TARGET_HOVER = ("usd_bn", "period_label", "original", "source", "published")
+_DEAL_HOVER = ("system", "usd_bn", "qualifier", "original", "supplier", "recipient", "source", "published")
+_EVENT_HOVER = ("lane", "label", "usd_bn", "source", "published")
+_DELIVERY_HOVER = ("effective_value", "qualifier", "surface", "source", "published")
+
+
+def _trade_hovers(rows: pd.DataFrame) -> list[str]:
+    return [_trade_hover(r) for r in _records(rows, _TRADE_HOVER)]
+
+
+def _target_hovers(rows: pd.DataFrame) -> list[str]:
+    return [_target_hover(r) for r in _records(rows, _TARGET_HOVER)]
+
+
+def _deal_hovers(rows: pd.DataFrame) -> list[str]:
+    return [_deal_hover(r) for r in _records(rows, _DEAL_HOVER)]
+
+
+def _event_hovers(rows: pd.DataFrame) -> list[str]:
+    return [_event_hover(r) for r in _records(rows, _EVENT_HOVER)]
 
 
 def _trade_hover(r) -> str:
@@ -298,7 +340,7 @@ def deal_values_chart(deals: pd.DataFrame, *, pair_label: str, as_of: str | None
         colour = country_colour(supplier if supplier != "Supplier not stated" else None, order)
         rows = rows.assign(x_mark=rows["deal_date"], metric=str(supplier))
         _legend_entry(fig, str(supplier), colour, str(supplier))
-        trace = _marks(rows, name=str(supplier), colour=colour, symbol=None, size=12, hover=_deal_hover)
+        trace = _marks(rows, name=str(supplier), colour=colour, symbol=None, size=12, hover=_deal_hovers)
         trace.update(mode="markers+text", text=[_e(x) for x in rows["system"]], textposition="top center",
                      textfont=dict(size=12, color=INK))
         fig.add_trace(trace)
@@ -348,7 +390,7 @@ def deliveries_chart(delivered: pd.DataFrame, register: pd.DataFrame, *, pair_la
             customdata=_plain(rows["fact_id"].astype(int)),
             hovertext=[f"<b>{_e(system)}: {r.effective_value:,.0f} delivered</b> "
                        f"({_qualifier_text(r.qualifier).lower()})<br>As reported: {_e(r.surface)}<br>{_outlet(r)}"
-                       for r in rows.itertuples()],
+                       for r in _records(rows, _DELIVERY_HOVER)],
             hovertemplate="%{hovertext}<extra></extra>",
         ), row=i, col=1)
         ordered = entry["Ordered"].iloc[0] if not entry.empty else None
@@ -388,7 +430,7 @@ def timeline_chart(events: pd.DataFrame, *, pair_label: str, as_of: str | None) 
             marker=dict(symbol=[QUALIFIER_SYMBOLS.get(q, "circle") for q in trade["qualifier"]], size=11,
                         color=colour, line=dict(width=2, color=colour)),
             customdata=_plain(trade["fact_id"].astype(int)),
-            hovertext=[_event_hover(r) for r in trade.itertuples()],
+            hovertext=_event_hovers(trade),
             hovertemplate="%{hovertext}<extra></extra>",
         ), row=1, col=1)
     defence = events[events["lane"].isin(LANES)]
@@ -399,7 +441,7 @@ def timeline_chart(events: pd.DataFrame, *, pair_label: str, as_of: str | None) 
             x=_plain(rows["when"]), y=_plain(rows["lane"]), mode="markers", name=f"Defence: {supplier}",
             marker=dict(symbol="diamond", size=12, color=colour, line=dict(width=1, color="white")),
             customdata=_plain(rows["fact_id"].astype(int)),
-            hovertext=[_event_hover(r) for r in rows.itertuples()],
+            hovertext=_event_hovers(rows),
             hovertemplate="%{hovertext}<extra></extra>",
         ), row=2, col=1)
     fig.update_yaxes(title_text="US$ billion", tickprefix="$", ticksuffix=" bn", rangemode="tozero",

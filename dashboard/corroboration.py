@@ -18,6 +18,7 @@ from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dashboard.store import is_blank
@@ -68,11 +69,18 @@ def _reports(facts: pd.DataFrame) -> pd.DataFrame:
 
     frame = frame.sort_values(["reviewed", "stated_in_usd", "start", "fact_id"], ascending=[False, False, True, True])
     frame["report_id"] = frame.groupby([*GROUP_KEY, "doc_id", "report"], dropna=False, sort=False).ngroup()
-    fact_ids = frame.groupby("report_id")["fact_id"].agg(lambda ids: tuple(sorted(int(i) for i in ids)))
     reports = frame.drop_duplicates("report_id").copy()
-    reports["fact_ids"] = reports["report_id"].map(fact_ids)
+    reports["fact_ids"] = reports["report_id"].map(_fact_ids_by_report(frame))
     reports["group_id"] = reports.groupby(list(GROUP_KEY), dropna=False, sort=True).ngroup()
     return reports.sort_values(["group_id", "published", "fact_id"], na_position="first").reset_index(drop=True)
+
+
+def _fact_ids_by_report(frame: pd.DataFrame) -> pd.Series:
+    """report_id → the sorted fact ids of its facts (one pass in Python: a groupby lambda per report was slow)."""
+    grouped: dict[int, list[int]] = {}
+    for report_id, fact_id in zip(frame["report_id"].tolist(), frame["fact_id"].tolist(), strict=True):
+        grouped.setdefault(report_id, []).append(int(fact_id))
+    return pd.Series({report_id: tuple(sorted(ids)) for report_id, ids in grouped.items()}, dtype="object")
 
 
 def agrees(a: float, b: float, tolerance: float = DEFAULT_TOLERANCE) -> bool:
@@ -84,17 +92,39 @@ def agrees(a: float, b: float, tolerance: float = DEFAULT_TOLERANCE) -> bool:
     return abs(a - b) <= tolerance * max(abs(a), abs(b))
 
 
+def _agree_matrix(a: np.ndarray, b: np.ndarray, tolerance: float) -> np.ndarray:
+    """:func:`agrees` for every pair of ``a`` (rows) and ``b`` (columns), with the same float operations."""
+    return np.abs(a[:, None] - b[None, :]) <= tolerance * np.maximum(np.abs(a)[:, None], np.abs(b)[None, :])
+
+
+def _support(amounts: np.ndarray, outlets: np.ndarray, tolerance: float, block: int = 1024) -> np.ndarray:
+    """For each report, how many distinct outlets report a value that agrees with it (itself included).
+
+    Computed over the distinct amounts, not report by report: copies of one figure repeat the same few values,
+    and comparing every pair of reports was the slowest part of the page. Rows are compared in blocks so the
+    agreement matrix stays small even for a large group of all-different values.
+    """
+    values, value_of = np.unique(amounts, return_inverse=True)
+    outlet_of, names = pd.factorize(outlets)
+    named = outlet_of >= 0  # a missing outlet is not an outlet (as in nunique)
+    present = np.zeros((len(values), len(names)), dtype=np.float32)  # float: counts via BLAS, exact below 2**24
+    present[value_of.reshape(-1)[named], outlet_of[named]] = 1.0
+    per_value = np.empty(len(values), dtype=np.int64)
+    for first in range(0, len(values), block):
+        agreeing = _agree_matrix(values[first:first + block], values, tolerance).astype(np.float32)
+        per_value[first:first + block] = ((agreeing @ present) > 0).sum(axis=1)
+    return per_value[value_of.reshape(-1)]
+
+
 def _canonical_index(group: pd.DataFrame, tolerance: float) -> Any:
     """The index label of the canonical report of one group (see the module docstring for the rule)."""
-    candidates = group[group["reviewed"]] if group["reviewed"].any() else group
-
-    def rank(label: Any) -> tuple[int, str, int]:
-        amount = group.at[label, "amount"]
-        support = group.loc[[agrees(amount, other, tolerance) for other in group["amount"]], "outlet"].nunique()
-        published = group.at[label, "published"]
-        return support, published if isinstance(published, str) else "", -int(group.at[label, "fact_id"])
-
-    return max(candidates.index, key=rank)
+    support = _support(group["amount"].to_numpy(dtype="float64"), group["outlet"].to_numpy(), tolerance)
+    reviewed = group["reviewed"].to_numpy(dtype=bool)
+    candidates = np.flatnonzero(reviewed) if reviewed.any() else np.arange(len(group))
+    published = [p if isinstance(p, str) else "" for p in group["published"].tolist()]
+    fact_ids = group["fact_id"].tolist()
+    best = max(candidates, key=lambda i: (support[i], published[i], -int(fact_ids[i])))
+    return group.index[best]
 
 
 def _spread(amounts: pd.Series, canonical: float) -> float:
@@ -122,29 +152,41 @@ def format_amount(value: float | None, unit: str | None) -> str:
     return text if unit in (None, "unit") else f"{text} {unit}"
 
 
-def _said(report: pd.Series) -> str:
+def _said(outlet: Any, published: Any, surface: Any, review_status: Any, corrected_value: Any, unit: Any) -> str:
     """"Outlet (date): surface", plus the correction when a reviewer made one."""
-    text = f"{report['outlet']} ({report['published'] or 'undated'}): {report['surface']}"
-    if report["review_status"] == "correct" and pd.notna(report.get("corrected_value")):
-        text += f" → corrected to {format_amount(report['corrected_value'], report['unit'])}"
+    text = f"{outlet} ({published or 'undated'}): {surface}"
+    if review_status == "correct" and pd.notna(corrected_value):
+        text += f" → corrected to {format_amount(corrected_value, unit)}"
     return text
+
+
+_SAID_COLUMNS = ("outlet", "published", "surface", "review_status", "corrected_value", "unit")
+
+
+def _who_said_what(reports: pd.DataFrame) -> dict[int, str]:
+    """Every report of each group, in the reports' order, as one "; "-separated line per group."""
+    columns = [reports[c] if c in reports.columns else pd.Series(None, index=reports.index, dtype="object")
+               for c in _SAID_COLUMNS]
+    said: dict[int, list[str]] = {}
+    for group_id, *fields in zip(reports["group_id"].tolist(), *(c.tolist() for c in columns), strict=True):
+        said.setdefault(int(group_id), []).append(_said(*fields))
+    return {group_id: "; ".join(lines) for group_id, lines in said.items()}
 
 
 def _decide(facts: pd.DataFrame, tolerance: float) -> tuple[pd.DataFrame, dict[int, Any]]:
     """Reports with `is_canonical` and `agrees_with_canonical`, and each group's canonical index label."""
     reports = _reports(facts)
-    reports["is_canonical"] = False
-    reports["agrees_with_canonical"] = True
-    reports["deviation"] = 0.0
-    chosen: dict[int, Any] = {}
-    for group_id, group in reports.groupby("group_id", sort=True):
-        label = _canonical_index(group, tolerance)
-        chosen[int(group_id)] = label
-        canonical = reports.at[label, "amount"]
-        reports.loc[label, "is_canonical"] = True
-        reports.loc[group.index, "agrees_with_canonical"] = [agrees(a, canonical, tolerance) for a in group["amount"]]
-        if canonical != 0:
-            reports.loc[group.index, "deviation"] = (group["amount"] - canonical) / abs(canonical)
+    chosen = {int(group_id): _canonical_index(group, tolerance)
+              for group_id, group in reports.groupby("group_id", sort=True)}
+    amount = reports["amount"].to_numpy(dtype="float64")
+    canonical = reports["group_id"].map(pd.Series({g: reports.at[label, "amount"] for g, label in chosen.items()},
+                                                  dtype="float64")).to_numpy(dtype="float64")
+    reports["is_canonical"] = reports.index.isin(list(chosen.values()))
+    reports["agrees_with_canonical"] = (
+        np.abs(amount - canonical) <= tolerance * np.maximum(np.abs(amount), np.abs(canonical)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deviation = (amount - canonical) / np.abs(canonical)
+    reports["deviation"] = np.where(canonical != 0, deviation, 0.0)
     return reports, chosen
 
 
@@ -163,20 +205,28 @@ def canonical_figures(df: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE) ->
     within the tolerance of the canonical value; `who_said_what` lists every report, oldest first.
     """
     reports, chosen = _decide(df, tolerance)
+    by_group = reports.groupby("group_id", sort=False)
+    stats = pd.DataFrame({
+        "n_reports": by_group.size(), "n_sources": by_group["outlet"].nunique(),
+        "low": by_group["amount"].min(), "high": by_group["amount"].max(),
+        "all_agree": by_group["agrees_with_canonical"].all(),
+    })
+    stats["n_agreeing"] = (reports[reports["agrees_with_canonical"].to_numpy()].groupby("group_id")["outlet"].nunique()
+                           .reindex(stats.index, fill_value=0))
+    said = _who_said_what(reports)
     rows = []
     for group_id, label in chosen.items():
-        group = reports[reports["group_id"] == group_id]
         best = reports.loc[label]
+        group = stats.loc[group_id]
         row = {column: best[column] for column in GROUP_KEY}
         row.update(
             group_id=group_id, period_label=best.get("period_label"),
             canonical_value=best["amount_in_unit"], canonical_unit=best["unit"], canonical_value_usd=best["amount_usd"],
             canonical_fact_id=int(best["fact_id"]), canonical_source=best["outlet"],
             canonical_published=best["published"], canonical_reviewed=bool(best["reviewed"]),
-            n_reports=len(group), n_sources=group["outlet"].nunique(),
-            n_agreeing=group.loc[group["agrees_with_canonical"], "outlet"].nunique(),
-            spread=_spread(group["amount"], best["amount"]), conflict=not group["agrees_with_canonical"].all(),
-            who_said_what="; ".join(_said(report) for _, report in group.iterrows()),
+            n_reports=int(group["n_reports"]), n_sources=int(group["n_sources"]), n_agreeing=int(group["n_agreeing"]),
+            spread=_spread(pd.Series([group["low"], group["high"]]), best["amount"]),
+            conflict=not bool(group["all_agree"]), who_said_what=said[group_id],
         )
         rows.append(row)
     return pd.DataFrame(rows, columns=list(CANONICAL_COLUMNS))

@@ -10,9 +10,10 @@ tested with a small hand-made frame.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
@@ -147,8 +148,25 @@ def cited(row: pd.Series | object) -> str:
     return f"{text_or(getattr(row, 'source', None), MISSING_OUTLET)}, {text_or(getattr(row, 'published', None), 'undated')}"
 
 
-def _reported_as(group: pd.DataFrame) -> str:
-    return "; ".join(dict.fromkeys(str(s) for s in group["surface"]))
+def map_unique(func: Callable[..., Any], *columns: pd.Series) -> list[Any]:
+    """``func`` applied row by row, computed once per distinct combination of values: the reports of one
+    pair repeat the same few periods, units and phrasings, so a per-row Python call is mostly wasted."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    out = []
+    for key in zip(*(c.tolist() for c in columns), strict=True):
+        if key not in seen:
+            seen[key] = func(*key)
+        out.append(seen[key])
+    return out
+
+
+def _reported_as(ranked: pd.DataFrame) -> dict[tuple[Any, Any], str]:
+    """Every distinct surface of each (doc_id, figure), in ranked order, joined by "; "."""
+    surfaces: dict[tuple[Any, Any], dict[str, None]] = {}
+    for key in zip(ranked["doc_id"].tolist(), ranked["figure"].tolist(), map(str, ranked["surface"].tolist()),
+                   strict=True):
+        surfaces.setdefault(key[:2], {})[key[2]] = None
+    return {key: "; ".join(texts) for key, texts in surfaces.items()}
 
 
 def one_row_per_figure(facts: pd.DataFrame) -> pd.DataFrame:
@@ -161,9 +179,10 @@ def one_row_per_figure(facts: pd.DataFrame) -> pd.DataFrame:
         return facts.assign(reported_as=pd.Series(dtype="str"))
     ranked = facts.assign(_usd_native=facts["unit"].ne("USD"))
     ranked = ranked.sort_values(["doc_id", "figure", "_usd_native", "start"], kind="stable")
-    surfaces = ranked.groupby(["doc_id", "figure"], sort=False)[["surface"]].apply(_reported_as)
+    surfaces = _reported_as(ranked)
     kept = ranked.drop_duplicates(["doc_id", "figure"]).drop(columns="_usd_native")
-    kept = kept.join(surfaces.rename("reported_as"), on=["doc_id", "figure"])
+    keys = zip(kept["doc_id"].tolist(), kept["figure"].tolist(), strict=True)
+    kept["reported_as"] = pd.Series([surfaces[key] for key in keys], index=kept.index, dtype="str")
     return kept.sort_index()
 
 
@@ -174,13 +193,20 @@ def _usd_bounds(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return frame["value_low"] * rate, frame["value_high"] * rate
 
 
-def _original(row: pd.Series) -> str:
-    if row["unit"] == "USD" and str(row["reported_as"]) == str(row["surface"]):
-        return str(row["surface"])
-    text = str(row["reported_as"])
-    if row["unit"] != "USD" and pd.notna(row.get("fx_rate")) and pd.notna(row.get("fx_date")):
-        text += f" (at {row['fx_rate']:.4g} USD/{row['unit']}, {row['fx_date']})"
+def _original(unit: object, reported_as: object, surface: object, fx_rate: object, fx_date: object) -> str:
+    if unit == "USD" and str(reported_as) == str(surface):
+        return str(surface)
+    text = str(reported_as)
+    if unit != "USD" and pd.notna(fx_rate) and pd.notna(fx_date):
+        text += f" (at {fx_rate:.4g} USD/{unit}, {fx_date})"
     return text
+
+
+def _originals(frame: pd.DataFrame) -> list[str]:
+    """How each figure was stated, with the exchange rate used when it was not in US dollars."""
+    missing = pd.Series(None, index=frame.index, dtype="object")
+    return map_unique(_original, frame["unit"], frame["reported_as"], frame["surface"],
+                      frame.get("fx_rate", missing), frame.get("fx_date", missing))
 
 
 # --------------------------------------------------------------------------- trade
@@ -199,16 +225,15 @@ def trade_figures(facts: pd.DataFrame, basis: str = "calendar") -> pd.DataFrame:
         return _empty_trade()
     rows = one_row_per_figure(money).copy()
     rows["series"] = rows["metric"].map(metric_label)
-    rows["coverage"] = [period_coverage(s, e) for s, e in
-                        zip(rows["effective_period_start"], rows["effective_period_end"], strict=True)]
+    rows["coverage"] = map_unique(period_coverage, rows["effective_period_start"], rows["effective_period_end"])
     rows.loc[rows["metric"].eq("target"), "coverage"] = "target"
-    rows["full_year"] = [is_full_year(c, basis) for c in rows["coverage"]]
-    rows["basis_year"] = [basis_year(e, basis) if c not in ("none", "target") else None
-                          for c, e in zip(rows["coverage"], rows["effective_period_end"], strict=True)]
+    rows["full_year"] = map_unique(lambda c: is_full_year(c, basis), rows["coverage"])
+    rows["basis_year"] = map_unique(lambda c, e: basis_year(e, basis) if c not in ("none", "target") else None,
+                                    rows["coverage"], rows["effective_period_end"])
     rows["usd_bn"] = rows["effective_value_usd"] / 1e9
     low, high = _usd_bounds(rows)
     rows["usd_low_bn"], rows["usd_high_bn"] = low / 1e9, high / 1e9
-    rows["original"] = rows.apply(_original, axis=1)
+    rows["original"] = _originals(rows)
     rows["x_start"] = pd.to_datetime(rows["effective_period_start"], errors="coerce")
     rows["x_end"] = pd.to_datetime(rows["effective_period_end"], errors="coerce") + pd.Timedelta(days=1)
     rows = rows.sort_values(["metric", "x_start", "x_end", "published", "fact_id"], kind="stable")
@@ -333,7 +358,7 @@ def defence_deals(facts: pd.DataFrame) -> pd.DataFrame:
     deals["usd_bn"] = deals["effective_value_usd"] / 1e9
     low, high = _usd_bounds(deals)
     deals["usd_low_bn"], deals["usd_high_bn"] = low / 1e9, high / 1e9
-    deals["original"] = deals.apply(_original, axis=1)
+    deals["original"] = _originals(deals)
     deals["deal_date"] = pd.to_datetime(deals["effective_period_start"].fillna(deals["published"]),
                                         errors="coerce")
     return deals.reset_index(drop=True)

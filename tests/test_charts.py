@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+import plotly.io as pio
 import pytest
 
 from dashboard import charts, queries, store
@@ -311,6 +312,24 @@ def test_trade_chart_marks_carry_fact_ids_and_qualifier_symbols(columns: list[st
     assert by_id == {1: (49.36, "circle"), 2: (44.4, "circle-open"), 3: (10, "triangle-up")}
     target = drawn(figure, "Target (stated goal)")
     assert target["marker"]["symbol"] == ["star"] and target["customdata"] == [4]
+
+
+def test_chart_dates_are_iso_strings_encoded_exactly_as_plotly_encodes_timestamps() -> None:
+    stamps = [pd.Timestamp("2023-01-01"), pd.Timestamp("2023-06-02 08:30:00.5"), None]
+    plain = charts._plain(pd.Series(stamps, dtype="datetime64[ns]"))
+    assert plain == ["2023-01-01T00:00:00", "2023-06-02T08:30:00.500000", None]
+    assert pio.to_json({"x": plain}) == pio.to_json({"x": stamps})
+
+
+def test_map_unique_computes_once_per_distinct_combination() -> None:
+    calls = []
+
+    def label(number: int, text: str) -> str:
+        calls.append((number, text))
+        return f"{number}-{text}"
+
+    out = queries.map_unique(label, pd.Series([1, 1, 2, 1]), pd.Series(["x", "x", "x", "y"]))
+    assert out == ["1-x", "1-x", "2-x", "1-y"] and calls == [(1, "x"), (2, "x"), (1, "y")]
 
 
 def test_trade_chart_key_explains_line_styles_and_symbols(columns: list[str]) -> None:

@@ -13,8 +13,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard import corroboration, store
 from dashboard.corroboration import canonical_figures, conflicts, defence_balance
@@ -304,3 +307,23 @@ def test_docstring_examples() -> None:
 def test_agrees_is_symmetric_and_relative(a: float, b: float, expected: bool) -> None:
     assert corroboration.agrees(a, b) is expected
     assert corroboration.agrees(b, a) is expected
+
+
+def _support_pair_by_pair(amounts: list[float], outlets: list[str | None]) -> list[int]:
+    """The rule as written: distinct outlets among the reports whose amount agrees with each report's."""
+    return [len({o for b, o in zip(amounts, outlets, strict=True) if o is not None and corroboration.agrees(a, b)})
+            for a in amounts]
+
+
+@pytest.mark.parametrize("block", [1, 2, 1024])
+@settings(max_examples=60, deadline=None)
+@given(reports=st.lists(st.tuples(st.sampled_from([0.0, -3.0, 95.0, 99.0, 100.0, 104.9, 105.0, 1e9, 1.04e9]),
+                                  st.sampled_from(["PTI", "ANI", "Mint", None])), min_size=1, max_size=25))
+def test_support_counted_over_distinct_amounts_matches_the_pairwise_rule(
+    block: int, reports: list[tuple[float, str | None]]
+) -> None:
+    amounts, outlets = [a for a, _ in reports], [o for _, o in reports]
+    # small blocks: the agreement matrix is built a few rows at a time
+    support = corroboration._support(np.array(amounts), np.array(outlets, dtype=object),
+                                     corroboration.DEFAULT_TOLERANCE, block=block)
+    assert list(support) == _support_pair_by_pair(amounts, outlets)
