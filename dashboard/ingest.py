@@ -101,31 +101,38 @@ def extract_file(path: str, published: str | None = None) -> Extracted:
 
 SAVE_BATCH = 64    # documents per write transaction: a commit costs about as much as a thousand fact rows
 TASK_FILES = 16    # files per task sent to a worker process: fewer, larger messages between processes
+Prepared = store.PreparedDocument | str  # the rows to write, or why the file failed
 
 
-def extract_files(names: list[str], published: str | None) -> list[Extracted]:
-    """:func:`extract_file` over several files: the unit of work of a worker process."""
-    return [extract_file(name, published) for name in names]
+def prepare_files(names: list[str], published: str | None, version: str) -> list[Prepared]:
+    """Read, extract and turn into rows several files: the unit of work of a worker process."""
+    return [_prepare(name, published, version) for name in names]
 
 
-def _extracted(names: list[str], published: str | None, workers: int) -> Iterator[tuple[str, Extracted]]:
-    """(name, result) in input order. With several workers, reading and extraction run in spawned processes
-    (forking a process that has threads can deadlock), a few files per task, with a bounded queue so memory
-    stays flat."""
+def _prepare(name: str, published: str | None, version: str) -> Prepared:
+    result = extract_file(name, published)
+    return result if isinstance(result, str) else store.prepare_document(*result, version)
+
+
+def _prepared(names: list[str], published: str | None, workers: int, version: str
+              ) -> Iterator[tuple[str, Prepared]]:
+    """(name, result) in input order. With several workers, reading, extraction and row building run in
+    spawned processes (forking a process that has threads can deadlock), a few files per task, with a
+    bounded queue so memory stays flat."""
     if workers <= 1 or len(names) <= 1:
         for name in names:
-            yield name, extract_file(name, published)
+            yield name, _prepare(name, published, version)
         return
     size = max(1, min(TASK_FILES, len(names) // (4 * workers)))
     tasks = iter([names[i:i + size] for i in range(0, len(names), size)])
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     try:
-        pending = deque((task, pool.submit(extract_files, task, published)) for task in islice(tasks, 3 * workers))
+        pending = deque((task, pool.submit(prepare_files, task, published, version)) for task in islice(tasks, 3 * workers))
         while pending:
             task, future = pending.popleft()
             following = next(tasks, None)
             if following is not None:
-                pending.append((following, pool.submit(extract_files, following, published)))
+                pending.append((following, pool.submit(prepare_files, following, published, version)))
             yield from zip(task, future.result(), strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -152,13 +159,13 @@ def ingest_paths(
 def _save_all(names: list[str], db_path: store.DbPath, published: str | None, progress: Progress | None,
               workers: int, version: str, summary: IngestSummary) -> None:
     """Save in batches; files are reported (failed or saved) in input order once their batch is committed."""
-    batch: list[tuple[str, Extracted]] = []
+    batch: list[tuple[str, Prepared]] = []
     done = 0
 
     def flush() -> None:
         nonlocal done
         saved = [result for _, result in batch if not isinstance(result, str)]
-        outcomes = iter(store.save_documents(db_path, saved, version) if saved else [])
+        outcomes = iter(store.save_prepared(db_path, saved) if saved else [])
         for name, result in batch:
             if isinstance(result, str):
                 summary.failed.append((name, result))
@@ -166,13 +173,13 @@ def _save_all(names: list[str], db_path: store.DbPath, published: str | None, pr
                 outcome = next(outcomes)
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
                 if outcome != "unchanged":
-                    summary.facts_stored += len(result[1])
+                    summary.facts_stored += len(result.rows)
             done += 1
             if progress is not None:
                 progress(done, len(names), name)
         batch.clear()
 
-    for name, result in _extracted(names, published, workers):
+    for name, result in _prepared(names, published, workers, version):
         batch.append((name, result))
         if len(batch) >= SAVE_BATCH:
             flush()

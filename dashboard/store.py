@@ -23,6 +23,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -276,15 +277,19 @@ def save_documents(
     Bulk ingestion saves a few dozen documents at a time: a commit costs as much as a thousand inserted
     rows, so one commit per document would make the store the slowest step of an ingest.
     """
-    prepared = [_prepared(doc, facts, extractor_version) for doc, facts in extracted]
-    outcomes: list[SaveOutcome] = []
-    with connect(db_path) as conn, write_transaction(conn):
-        for values, rows in prepared:
-            outcomes.append(_save_prepared(conn, values, rows, extractor_version))
-    return outcomes
+    return save_prepared(db_path, [prepare_document(doc, facts, extractor_version) for doc, facts in extracted])
 
 
-def _prepared(doc: Document, facts: Sequence[Fact], extractor_version: str) -> tuple[dict[str, Any], list[dict]]:
+@dataclass(frozen=True)
+class PreparedDocument:
+    """A document and its facts as the rows to write. Built where the extraction ran (a worker process), so
+    that the one process that writes spends its time writing."""
+
+    values: dict[str, Any]
+    rows: list[dict[str, Any]]
+
+
+def prepare_document(doc: Document, facts: Sequence[Fact], extractor_version: str) -> PreparedDocument:
     records = [fact.as_record() for fact in facts]
     values: dict[str, Any] = {
         "doc_id": doc.doc_id, "path": doc.path, "title": doc.title, "source": doc.source, "url": doc.url,
@@ -293,7 +298,13 @@ def _prepared(doc: Document, facts: Sequence[Fact], extractor_version: str) -> t
         "retrieved": _utc_now(),
     }
     values["pair_a"], values["pair_b"] = _sorted_pair(doc.pair)
-    return values, [_fact_row(record, doc, extractor_version) for record in records]
+    return PreparedDocument(values, [_fact_row(record, doc, extractor_version) for record in records])
+
+
+def save_prepared(db_path: DbPath, prepared: Sequence[PreparedDocument]) -> list[SaveOutcome]:
+    """Write prepared documents in one transaction; outcomes as :func:`save_document` gives them."""
+    with connect(db_path) as conn, write_transaction(conn):
+        return [_save_prepared(conn, p.values, p.rows, p.values["extractor_version"]) for p in prepared]
 
 
 def _save_prepared(conn: sqlite3.Connection, values: dict[str, Any], rows: list[dict], extractor_version: str
