@@ -8,6 +8,7 @@ basis and "data as of" live inside the figure, not in the page around it. Each m
 from __future__ import annotations
 
 import html
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from dashboard.queries import BASIS_LABELS, MISSING_OUTLET, QUALIFIER_LABELS, fiscal_year_label, format_usd
+from dashboard.queries import BASIS_LABELS, MISSING_OUTLET, QUALIFIER_LABELS, fiscal_year_label, format_usd, map_unique
 
 TEMPLATE_NAME = "figure_desk"
 FONT = "Liberation Sans, Helvetica Neue, Helvetica, Arial, sans-serif"
@@ -233,7 +234,10 @@ def trade_chart(trade: pd.DataFrame, *, pair_label: str, basis: str, as_of: str 
 def _plain(values: pd.Series) -> list:
     """Plain lists, not numpy arrays: plotly would base64-pack those, and the figure spec should stay
     readable JSON for tests, exports and anyone inspecting a chart. Dates become the ISO strings plotly's
-    encoder would write for them anyway: a string is copied and encoded many times faster than a Timestamp."""
+    encoder would write for them anyway: a string is copied and encoded many times faster than a Timestamp
+    (and each distinct date is formatted once: reports share period boundaries)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return map_unique(_json_scalar, values)
     return [_json_scalar(v) for v in values.tolist()]
 
 
@@ -256,6 +260,13 @@ def _segments(starts: pd.Series, ends: pd.Series) -> list:
 def _records(rows: pd.DataFrame, fields: tuple[str, ...]) -> Iterator[tuple]:
     """Named rows of just these columns: iterating every column of a wide frame is what made hovers slow."""
     return rows[list(fields)].itertuples(index=False)
+
+
+def _hovers(rows: pd.DataFrame, fields: tuple[str, ...], text: Callable[[Any], str]) -> list[str]:
+    """``text(row)`` for each row (a named tuple of ``fields``), built once per distinct row: copies of one
+    report, and reports of one period, repeat the same outlet, date, period and value."""
+    record = namedtuple("HoverRow", fields)  # type: ignore[misc]
+    return map_unique(lambda *values: text(record(*values)), *(rows[f] for f in fields))
 
 
 def _marks(rows: pd.DataFrame, *, name: str, colour: str, symbol: str | None, size: int,
@@ -285,7 +296,7 @@ def _text(value: object, missing: str = "not stated") -> str:
 
 
 _TRADE_HOVER = ("series", "usd_bn", "qualifier", "period_label", "coverage", "original", "source", "published",
-                "usd_low_bn", "usd_high_bn", "n_reports", "report_no")
+                "usd_low_bn", "usd_high_bn")
 _TARGET_HOVER = ("usd_bn", "period_label", "original", "source", "published")
 _DEAL_HOVER = ("system", "usd_bn", "qualifier", "original", "supplier", "recipient", "source", "published")
 _EVENT_HOVER = ("lane", "label", "usd_bn", "source", "published")
@@ -293,19 +304,22 @@ _DELIVERY_HOVER = ("effective_value", "qualifier", "surface", "source", "publish
 
 
 def _trade_hovers(rows: pd.DataFrame) -> list[str]:
-    return [_trade_hover(r) for r in _records(rows, _TRADE_HOVER)]
+    """The report's own lines, then, where a period has several reports, which of them it is."""
+    texts = _hovers(rows, _TRADE_HOVER, _trade_hover)
+    return [text if n <= 1 else f"{text}<br>Report {k} of {n} for this period"
+            for text, k, n in zip(texts, rows["report_no"].tolist(), rows["n_reports"].tolist(), strict=True)]
 
 
 def _target_hovers(rows: pd.DataFrame) -> list[str]:
-    return [_target_hover(r) for r in _records(rows, _TARGET_HOVER)]
+    return _hovers(rows, _TARGET_HOVER, _target_hover)
 
 
 def _deal_hovers(rows: pd.DataFrame) -> list[str]:
-    return [_deal_hover(r) for r in _records(rows, _DEAL_HOVER)]
+    return _hovers(rows, _DEAL_HOVER, _deal_hover)
 
 
 def _event_hovers(rows: pd.DataFrame) -> list[str]:
-    return [_event_hover(r) for r in _records(rows, _EVENT_HOVER)]
+    return _hovers(rows, _EVENT_HOVER, _event_hover)
 
 
 def _trade_hover(r) -> str:
@@ -314,8 +328,6 @@ def _trade_hover(r) -> str:
              f"As reported: {_e(r.original)}", _outlet(r)]
     if r.qualifier == "range":
         lines.insert(1, f"Range: {format_usd(r.usd_low_bn * 1e9)} – {format_usd(r.usd_high_bn * 1e9)}")
-    if r.n_reports > 1:
-        lines.append(f"Report {r.report_no} of {r.n_reports} for this period")
     return "<br>".join(lines)
 
 

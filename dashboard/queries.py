@@ -20,6 +20,7 @@ import pandas as pd
 from extractors.rules import default_rules
 
 TRADE_METRICS: tuple[str, ...] = ("trade_total", "exports", "imports")
+TRADE_FIGURE_METRICS: tuple[str, ...] = (*TRADE_METRICS, "target")  # what the Trade page draws
 # Counted items that are not defence equipment. items.yaml has no category field yet, so the one civil
 # noun it lists is named here; everything else it lists is a platform or weapon.
 NON_DEFENCE_ITEMS = frozenset({"reactor"})
@@ -150,14 +151,19 @@ def cited(row: pd.Series | object) -> str:
 
 def map_unique(func: Callable[..., Any], *columns: pd.Series) -> list[Any]:
     """``func`` applied row by row, computed once per distinct combination of values: the reports of one
-    pair repeat the same few periods, units and phrasings, so a per-row Python call is mostly wasted."""
+    pair repeat the same few periods, units and phrasings, so a per-row Python call is mostly wasted.
+    Values that compare equal share one result (0.0 and -0.0 too; all NaNs count as one value)."""
     seen: dict[tuple[Any, ...], Any] = {}
     out = []
-    for key in zip(*(c.tolist() for c in columns), strict=True):
+    for values in zip(*(c.tolist() for c in columns), strict=True):
+        key = tuple(_NAN if isinstance(v, float) and v != v else v for v in values)
         if key not in seen:
-            seen[key] = func(*key)
+            seen[key] = func(*values)
         out.append(seen[key])
     return out
+
+
+_NAN = object()  # NaN never equals itself; as a key, every NaN is this one
 
 
 def _reported_as(ranked: pd.DataFrame) -> dict[tuple[Any, Any], str]:
@@ -219,7 +225,7 @@ def trade_figures(facts: pd.DataFrame, basis: str = "calendar") -> pd.DataFrame:
     coverage, full_year (for the chosen basis), basis_year, usd_bn, usd_low_bn, usd_high_bn, original,
     x_start/x_end (timestamps; end is the day after the period), x_mark (where the report's marker sits).
     """
-    money = facts[facts["kind"].eq("money") & facts["metric"].isin((*TRADE_METRICS, "target"))]
+    money = facts[facts["kind"].eq("money") & facts["metric"].isin(TRADE_FIGURE_METRICS)]
     money = money[money["effective_value_usd"].notna()]
     if money.empty:
         return _empty_trade()

@@ -424,7 +424,7 @@ def _pair_string(frame: pd.DataFrame) -> pd.Series:
     )
 
 
-def _in_list(column: str, values: Iterable[str] | None, params: list[Any]) -> str:
+def _in_list(column: str, values: Iterable[Any] | None, params: list[Any]) -> str:
     """``column IN (?, ?, …)`` with the values appended to params; '' when no filter is asked for."""
     if values is None:
         return ""
@@ -433,16 +433,17 @@ def _in_list(column: str, values: Iterable[str] | None, params: list[Any]) -> st
     return f" AND {column} IN ({', '.join('?' * len(values))})"
 
 
+_FACTS_FROM = f"""
+FROM facts f
+JOIN documents d ON d.doc_id = f.doc_id
+LEFT JOIN reviews r ON {_FIGURE_MATCH}
+WHERE 1 = 1"""
 _FACTS_SELECT = """
 SELECT f.fact_id, d.path, f.doc_id, d.published, d.title, d.source, d.url,
        {fact_columns},
        f.pair_a, f.pair_b, f.extractor_version,
        r.status AS review_status, r.corrected_value, r.corrected_period_start, r.corrected_period_end,
-       r.corrected_item, r.note
-FROM facts f
-JOIN documents d ON d.doc_id = f.doc_id
-LEFT JOIN reviews r ON {match}
-WHERE 1 = 1""".format(fact_columns=", ".join(f'f."{c}"' for c in FACT_COLUMNS), match=_FIGURE_MATCH)
+       r.corrected_item, r.note""".format(fact_columns=", ".join(f'f."{c}"' for c in FACT_COLUMNS)) + _FACTS_FROM
 _FLOAT_COLUMNS = ("value", "value_low", "value_high", "value_usd", "fx_rate", "corrected_value")
 _INT_COLUMNS = ("fact_id", "start", "end", "figure")
 
@@ -456,23 +457,49 @@ def facts_frame(
     end: str | date | None = None,
     include_rejected: bool = False,
     plausible_only: bool = True,
+    fact_ids: Iterable[int] | None = None,
 ) -> pd.DataFrame:
     """One row per fact: the whole fact record, its document's provenance, its review, and effective values.
 
     Filters run in SQL. ``start``/``end`` (ISO dates) keep facts whose period — as corrected by a review, else
     as extracted, else the document's publication day — overlaps ``[start, end]``. ``plausible_only`` drops
-    facts the extractor flagged implausible unless a person accepted or corrected them.
+    facts the extractor flagged implausible unless a person accepted or corrected them. ``fact_ids`` keeps only
+    those facts (the few a person clicked), still subject to the other filters.
 
     Added columns: ``pair`` ("A–B"), ``review_status`` (None if unreviewed), the ``corrected_*`` fields,
     ``note``, ``effective_value`` (the corrected value if there is one, else the value),
     ``effective_value_usd`` (value_usd scaled by the correction), ``effective_period_start``,
     ``effective_period_end`` and ``effective_item``. Dates stay ISO strings; ``parties`` is a list.
     """
-    sql, params = _FACTS_SELECT, []
+    where, params = _facts_where(pair, metrics, kinds, start, end, include_rejected, plausible_only, fact_ids)
+    sql = _FACTS_SELECT + where + " ORDER BY d.published, f.doc_id, f.start, f.fact_id"
+    with connect(db_path) as conn:
+        frame = pd.read_sql_query(sql, conn, params=params)
+    frame = frame.astype({c: "float64" for c in _FLOAT_COLUMNS} | {c: "int64" for c in _INT_COLUMNS})
+    frame["plausible"] = frame["plausible"].astype(bool)
+    frame["parties"] = [json.loads(p) for p in frame["parties"]]
+    frame["pair"] = _pair_string(frame)
+    return _add_effective_values(frame)
+
+
+def _facts_where(
+    pair: tuple[str, str] | None = None,
+    metrics: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    start: str | date | None = None,
+    end: str | date | None = None,
+    include_rejected: bool = False,
+    plausible_only: bool = True,
+    fact_ids: Iterable[int] | None = None,
+) -> tuple[str, list[Any]]:
+    """The ``AND …`` conditions (and their parameters) of :func:`facts_frame`'s filters, for any read that must
+    see exactly the facts it sees."""
+    sql, params = "", []
     if pair is not None:
         sql += " AND f.pair_a = ? AND f.pair_b = ?"
         params.extend(_sorted_pair(pair))
     sql += _in_list("f.metric", metrics, params) + _in_list("f.kind", kinds, params)
+    sql += _in_list("f.fact_id", None if fact_ids is None else [int(i) for i in fact_ids], params)
     if start is not None:
         sql += " AND coalesce(r.corrected_period_end, f.period_end, d.published) >= ?"
         params.append(_iso_date(start))
@@ -483,15 +510,18 @@ def facts_frame(
         sql += " AND (r.status IS NULL OR r.status <> 'reject')"
     if plausible_only:
         sql += " AND (f.plausible = 1 OR r.status IN ('accept', 'correct'))"
-    sql += " ORDER BY d.published, f.doc_id, f.start, f.fact_id"
+    return sql, params
 
+
+def fact_periods(db_path: DbPath, pair: tuple[str, str] | None = None) -> pd.DataFrame:
+    """The distinct ``effective_period_start``, ``effective_period_end`` and ``published`` of the facts
+    :func:`facts_frame` returns by default: what a period slider needs, without reading every fact."""
+    where, params = _facts_where(pair)
+    sql = ("SELECT DISTINCT coalesce(r.corrected_period_start, f.period_start) AS effective_period_start, "
+           "coalesce(r.corrected_period_end, f.period_end) AS effective_period_end, d.published"
+           + _FACTS_FROM + where)
     with connect(db_path) as conn:
-        frame = pd.read_sql_query(sql, conn, params=params)
-    frame = frame.astype({c: "float64" for c in _FLOAT_COLUMNS} | {c: "int64" for c in _INT_COLUMNS})
-    frame["plausible"] = frame["plausible"].astype(bool)
-    frame["parties"] = [json.loads(p) for p in frame["parties"]]
-    frame["pair"] = _pair_string(frame)
-    return _add_effective_values(frame)
+        return pd.read_sql_query(sql, conn, params=params)
 
 
 def _add_effective_values(frame: pd.DataFrame) -> pd.DataFrame:

@@ -102,10 +102,29 @@ def _db_token(db: str) -> tuple[int, ...]:
     return tuple(token)
 
 
+# Which facts a transform needs, as (metrics, kinds) read from the store; None means all of them. A page that
+# draws trade figures reads a fifth of the pair's facts.
+Subset = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
+EVERY_FACT: Subset = (None, None)
+TRADE_FACTS: Subset = (queries.TRADE_FIGURE_METRICS, ("money",))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _facts(db: str, token: tuple[int, ...], pair: tuple[str, str] | None, start: str | None,
-           end: str | None) -> pd.DataFrame:
-    return store.facts_frame(db, pair=pair, start=start, end=end)
+           end: str | None, subset: Subset = EVERY_FACT) -> pd.DataFrame:
+    metrics, kinds = subset
+    return store.facts_frame(db, pair=pair, start=start, end=end, metrics=metrics, kinds=kinds)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _facts_by_id(db: str, token: tuple[int, ...], pair: tuple[str, str] | None, start: str | None,
+                 end: str | None, ids: tuple[int, ...]) -> pd.DataFrame:
+    return store.facts_frame(db, pair=pair, start=start, end=end, fact_ids=ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _year_bounds(db: str, token: tuple[int, ...], pair: tuple[str, str] | None) -> tuple[int, int] | None:
+    return queries.year_bounds(store.fact_periods(db, pair))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -125,7 +144,7 @@ def _summary(db: str, token: tuple[int, ...], pair: tuple[str, str] | None) -> d
 
 def clear_caches() -> None:
     """After this session writes to the store: every cached read is stale."""
-    for reader in (_facts, _derived, _documents, _pairs, _summary):
+    for reader in (_facts, _facts_by_id, _year_bounds, _derived, _memo, _documents, _pairs, _summary):
         reader.clear()
 
 
@@ -147,18 +166,61 @@ def facts(view: View, *, all_pairs: bool = False, whole_period: bool = False) ->
     return _guard(lambda: _facts(view.db, _db_token(view.db), pair, start, end), "figures")
 
 
+def facts_by_id(view: View, ids: Sequence[int]) -> pd.DataFrame:
+    """The view's facts with these ids, in the order given (unknown ids and ids outside the view ignored);
+    read when a person selects figures, so that no page has to hold every fact of the view for that."""
+    wanted = tuple(int(i) for i in dict.fromkeys(ids))
+    rows = _guard(lambda: _facts_by_id(view.db, _db_token(view.db), view.pair, view.start, view.end, wanted),
+                  "figures")
+    return queries.facts_by_id(rows, wanted)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _derived(_transform: Callable[..., Any], name: str, db: str, token: tuple[int, ...],
-             pair: tuple[str, str] | None, start: str | None, end: str | None, args: tuple[Any, ...]) -> Any:
-    return _transform(_facts(db, token, pair, start, end), *args)  # keyed by name: functions do not hash
+             pair: tuple[str, str] | None, start: str | None, end: str | None, args: tuple[Any, ...],
+             subset: Subset = EVERY_FACT) -> Any:
+    return _transform(_facts(db, token, pair, start, end, subset), *args)  # keyed by name: functions do not hash
 
 
-def derived(view: View, transform: Callable[..., Any], *args: Any) -> Any:
+def derived(view: View, transform: Callable[..., Any], *args: Any, subset: Subset = EVERY_FACT) -> Any:
     """``transform(facts, *args)`` for the sidebar's view, cached like the facts themselves, so that a click on
-    a chart (a rerun) redraws without recomputing registers and timelines."""
+    a chart (a rerun) redraws without recomputing registers and timelines. ``subset`` reads only the facts the
+    transform looks at; it must not change the result (the transform filters to those rows itself)."""
     name = f"{transform.__module__}.{transform.__qualname__}"
     return _guard(lambda: _derived(transform, name, view.db, _db_token(view.db), view.pair, view.start, view.end,
-                                   args), "figures")
+                                   args, subset), "figures")
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _memo(_build: Callable[[], Any], name: str, db: str, token: tuple[int, ...], pair: tuple[str, str] | None,
+          start: str | None, end: str | None, key: tuple[Any, ...]) -> Any:
+    return _build()  # keyed by name and key: the closure does not hash
+
+
+def memo(view: View, name: str, build: Callable[[], Any], *key: Any) -> Any:
+    """``build()`` once per view (store, pair, period) and ``key``, which must name everything else the result
+    depends on (the page's own choices), so that a rerun — a click — does not rebuild tables and charts."""
+    return _memo(build, name, view.db, _db_token(view.db), view.pair, view.start, view.end, key)
+
+
+class DrawnFigure(go.Figure):
+    """A figure rebuilt from a spec plotly already validated, for drawing and exporting only (never changed).
+
+    It skips validation when built, and ``to_dict()`` hands back the spec instead of deep-copying every mark:
+    for a chart of thousands of marks those two copies were most of what redrawing it cost.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        super().__init__(spec, _validate=False)
+        self._spec = spec
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._spec)
+
+
+def figure(view: View, name: str, build: Callable[[], go.Figure], *key: Any) -> go.Figure:
+    """``build()`` once per view and ``key`` (as :func:`memo`), cached as plotly's dict and redrawn from it."""
+    return DrawnFigure(memo(view, name, lambda: build().to_dict(), *key))
 
 
 def defence_register(view: View) -> pd.DataFrame:
@@ -178,7 +240,7 @@ def _canonical_trade(facts_frame: pd.DataFrame) -> pd.DataFrame | None:
 
 def canonical_trade(view: View) -> pd.DataFrame | None:
     """One canonical figure per trade metric and period (corroboration's rule), or None without that module."""
-    return derived(view, _canonical_trade)
+    return derived(view, _canonical_trade, subset=TRADE_FACTS)
 
 
 def documents(view: View) -> pd.DataFrame:
@@ -292,8 +354,7 @@ def sidebar() -> View:
             pair = available[labels.index(label)]
         else:
             st.info("The store is empty: add articles on the Documents page.")
-        pair_facts = _guard(lambda: _facts(db, token, pair, None, None), "figures") if pair else None
-        bounds = queries.year_bounds(pair_facts) if pair_facts is not None else None
+        bounds = _guard(lambda: _year_bounds(db, token, pair), "figures") if pair else None
         start_year = end_year = None
         if bounds:
             start_year, end_year = _year_range("Period (calendar years)", bounds, key="sidebar_years")
@@ -402,13 +463,15 @@ CLICK_HINT = ("Click a mark on a chart (or drag a box around several) to see the
               "each figure came from.")
 
 
-def figures_behind(facts_frame: pd.DataFrame, ids: Sequence[int], hint: str = CLICK_HINT) -> None:
-    """The sentence and article behind each selected figure (article text shown with st.text, never Markdown)."""
+def figures_behind(facts_frame: pd.DataFrame | View, ids: Sequence[int], hint: str = CLICK_HINT) -> None:
+    """The sentence and article behind each selected figure (article text shown with st.text, never Markdown).
+
+    Given a View rather than a frame, only the selected facts are read (and only when there are some)."""
     st.markdown("#### Behind the figures")
     if not ids:
         st.caption(hint)
         return
-    rows = queries.facts_by_id(facts_frame, ids)
+    rows = facts_by_id(facts_frame, ids) if isinstance(facts_frame, View) else queries.facts_by_id(facts_frame, ids)
     if rows.empty:
         st.caption("The selected figures are outside the current pair or period.")
         return
@@ -435,10 +498,10 @@ KEY_FIGURE_COLUMNS = ("metric", "period_label", "value", "source", "published", 
 
 def n_reports(*frames: pd.DataFrame) -> int:
     """Distinct documents (doc_id) behind the given fact frames."""
-    ids = set()
+    ids: set[Any] = set()
     for frame in frames:
         if frame is not None and "doc_id" in frame.columns:
-            ids.update(frame["doc_id"].dropna())
+            ids.update(frame["doc_id"].dropna().unique().tolist())
     return len(ids)
 
 

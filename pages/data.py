@@ -30,7 +30,8 @@ with c3:
     sources = ui.choose_many("Outlet", queries.outlets(facts), key="data_source", param="source",
                              placeholder="All outlets")
 with c4:
-    qualifiers = ui.choose_many("Qualifier", [q for q in queries.QUALIFIER_LABELS if q in set(facts["qualifier"])],
+    present = set(facts["qualifier"].unique())
+    qualifiers = ui.choose_many("Qualifier", [q for q in queries.QUALIFIER_LABELS if q in present],
                                 key="data_qualifier", param="qualifier",
                                 format_func=queries.QUALIFIER_LABELS.get, placeholder="All qualifiers")
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import charts, queries, ui
 
-SERIES = (*queries.TRADE_METRICS, "target")
+SERIES = queries.TRADE_FIGURE_METRICS
 BASIS_NAMES = {"calendar": "Calendar year", "fiscal": "Indian fiscal year (Apr–Mar)"}
 
 view = ui.view()
@@ -15,7 +15,6 @@ ui.intro("Merchandise trade values as news reports state them, converted to US d
          "period. Exports and imports are from the first-named country's side. Reports that cover the same "
          "period are all shown; the Review page decides which one is canonical.")
 
-facts = ui.facts(view)
 left, right = st.columns([3, 2])
 with left:
     series = ui.choose_many("Figures", SERIES, key="trade_series", param="metric", default=SERIES,
@@ -26,7 +25,7 @@ with right:
                           help="Indian fiscal years run 1 April – 31 March. A figure that covers exactly one "
                                "year of the chosen kind is drawn with a solid line, any other span dotted.")
 
-trade = ui.derived(view, queries.trade_figures, basis)
+trade = ui.derived(view, queries.trade_figures, basis, subset=ui.TRADE_FACTS)
 trade = trade[trade["metric"].isin(series)]
 dated = trade[trade["coverage"].ne("none")]
 canonical = ui.canonical_trade(view) if not dated.empty else None
@@ -43,14 +42,15 @@ if dated.empty:
     ui.no_data(view, "trade figures" if series else "figures of the chosen kinds")
     selection = None
 else:
-    figure = charts.trade_chart(dated, pair_label=view.pair_label, basis=basis, as_of=view.as_of)
+    figure = ui.figure(view, "trade_chart", lambda: charts.trade_chart(dated, pair_label=view.pair_label, basis=basis,
+                                                                     as_of=view.as_of), basis, tuple(series))
     selection = ui.chart(figure, key="trade_chart", name=f"trade over time ({basis} years)",
                          pair_label=view.pair_label)
-ui.figures_behind(facts, ui.selected_ids(selection))
+ui.figures_behind(view, ui.selected_ids(selection))
 
 if not dated.empty:
     st.markdown(f"#### Every report, by {BASIS_NAMES[basis].lower()}")
-    table = queries.trade_table(dated, canonical_ids)
+    table = ui.memo(view, "trade_table", lambda: queries.trade_table(dated, canonical_ids), basis, tuple(series))
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "US$ bn": st.column_config.NumberColumn(format="%.2f"),
         "Canonical": st.column_config.CheckboxColumn(help="The report the canonical rule picks for its period"),

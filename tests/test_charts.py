@@ -332,6 +332,19 @@ def test_map_unique_computes_once_per_distinct_combination() -> None:
     assert out == ["1-x", "1-x", "2-x", "1-y"] and calls == [(1, "x"), (2, "x"), (1, "y")]
 
 
+def test_a_figure_redrawn_from_its_spec_is_the_same_figure(columns: list[str]) -> None:
+    from dashboard.exports import figure_data_frame
+    from dashboard.ui import DrawnFigure
+
+    trade = queries.trade_figures(fy_reports(columns))
+    built = charts.trade_chart(trade, pair_label="India–Russia", basis="calendar", as_of="2024-05-20")
+    drawn_again = DrawnFigure(built.to_dict())
+    assert pio.to_json(drawn_again.to_dict()) == pio.to_json(built.to_dict())
+    # exports read the figure through plotly's objects, not only through to_dict()
+    pd.testing.assert_frame_equal(figure_data_frame(drawn_again), figure_data_frame(built))
+    assert drawn_again.layout.title.text == built.layout.title.text
+
+
 def test_trade_chart_key_explains_line_styles_and_symbols(columns: list[str]) -> None:
     key = [t["name"] for t in trade_figure(columns)["data"] if t.get("legend") == "legend2"]
     assert key == ["Whole calendar year", "Part of a year or other span", "Exact", "Approximate",

@@ -300,6 +300,31 @@ def test_selected_fact_in_the_url_shows_its_sentence(facts_db: Path) -> None:
     assert any(b.proto.url == "https://example.org/fixture-wire/ten-months" for b in at.get("link_button"))
 
 
+@pytest.mark.parametrize("what, shown", [
+    ("an S-400 order (not a trade figure) of the pair", True),  # read for the view, not from the chart's rows
+    ("the India–United States figure", False),
+])
+def test_selected_facts_are_read_for_the_view(facts_db: Path, what: str, shown: bool) -> None:
+    frame = store.facts_frame(facts_db)
+    fact = frame[frame["metric"].eq("order")].iloc[0] if shown else frame[frame["pair"].eq("India–United States")].iloc[0]
+    at = open_page("pages/trade.py", facts=str(fact["fact_id"]))
+    assert (fact["sentence"] in [t.value for t in at.text]) is shown
+    assert ("The selected figures are outside the current pair or period." in texts(at)) is not shown
+
+
+def test_a_saved_correction_redraws_the_cached_chart(facts_db: Path) -> None:
+    at = open_page("pages/trade.py", metric="trade_total")
+    at.run()  # a rerun draws the chart from the cache
+    assert 54.7 in [round(v, 2) for v in marks(spec(at), "Total trade")["y"]]
+    row = store.facts_frame(facts_db, metrics=["trade_total"]).set_index("surface").loc["$54.7 billion"]
+    store.save_reviews(facts_db, [{"doc_id": row["doc_id"], "start": row["start"], "end": row["end"],
+                                   "surface": "$54.7 billion", "value": row["value"], "status": "correct",
+                                   "corrected_value": 55.5e9}])
+    at.run()  # the store changed: the cached figures and frames are stale
+    values = [round(v, 2) for v in marks(spec(at), "Total trade")["y"]]
+    assert 55.5 in values and 54.7 not in values
+
+
 # --------------------------------------------------------------------------- documents
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from dashboard import store
+from dashboard import queries, store
 from extractors.model import EXTRA_FIELDS, FACT_FIELDS, Document, Fact
 
 V1 = "0.1.0"
@@ -259,6 +259,41 @@ FILTERS = [
 @pytest.mark.parametrize(("kwargs", "expected"), [c[1:] for c in FILTERS], ids=[c[0] for c in FILTERS])
 def test_facts_frame_filters(two_pairs, kwargs, expected):
     assert set(store.facts_frame(two_pairs, **kwargs)["surface"]) == expected
+
+
+def test_facts_frame_reads_only_the_facts_asked_for(two_pairs):
+    ids = dict(zip(*(store.facts_frame(two_pairs)[c] for c in ("surface", "fact_id")), strict=True))
+    wanted = [ids["26 Rafale jets"], ids["12 helicopters"]]
+    assert set(store.facts_frame(two_pairs, fact_ids=wanted)["surface"]) == {"26 Rafale jets", "12 helicopters"}
+    # the other filters still apply: a clicked id from another pair is not in this pair's view
+    assert set(store.facts_frame(two_pairs, pair=("India", "Russia"), fact_ids=wanted)["surface"]) == {
+        "12 helicopters"}
+    assert store.facts_frame(two_pairs, fact_ids=[]).empty
+
+
+PERIOD_CASES = [
+    # (id, reviews as (surface, status, fields), pair, expected year bounds)
+    ("as extracted", [], ("India", "Russia"), (2023, 2024)),  # an undated figure counts on its article's day
+    ("a corrected period counts", [("nearly $44 billion", "correct",
+                                    {"corrected_period_start": "2019-04-01", "corrected_period_end": "2020-03-31"})],
+     ("India", "Russia"), (2019, 2024)),
+    ("a rejected figure does not", [("$3-5 billion", "reject", {})], ("India", "Russia"), (2023, 2023)),
+    ("an accepted implausible one does", [("$3-5 billion", "reject", {}), ("8%", "accept", {})],
+     ("India", "Russia"), (2023, 2024)),
+    ("other pair", [], ("France", "India"), (2023, 2023)),
+    ("every pair", [], None, (2023, 2024)),
+    ("no such pair", [], ("India", "Japan"), None),
+]
+
+
+@pytest.mark.parametrize(("reviews", "pair", "expected"), [c[1:] for c in PERIOD_CASES],
+                         ids=[c[0] for c in PERIOD_CASES])
+def test_fact_periods_give_the_year_range_of_the_facts_shown(two_pairs, stored, reviews, pair, expected):
+    _, facts = stored
+    store.save_reviews(two_pairs, [review(next(f for f in facts if f.surface == surface), status, **fields)
+                                   for surface, status, fields in reviews])
+    bounds = queries.year_bounds(store.fact_periods(two_pairs, pair))
+    assert bounds == expected == queries.year_bounds(store.facts_frame(two_pairs, pair=pair))
 
 
 def test_facts_frame_rejects_a_non_iso_date(two_pairs):
