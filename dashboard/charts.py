@@ -185,7 +185,7 @@ def trade_chart(trade: pd.DataFrame, *, pair_label: str, basis: str, as_of: str 
     period are spread side by side across the span. Targets are stars at their deadline.
     """
     fig = go.Figure()
-    dated = trade[~trade["coverage"].isin(("none",))]
+    dated = trade.loc[~trade["coverage"].isin(("none",)), [c for c in _TRADE_CHART_COLUMNS if c in trade.columns]]
     present = dated.drop_duplicates("metric").set_index("metric")["series"]
     for metric in sorted(present.index, key=lambda m: list(SERIES_COLOURS).index(m) if m in SERIES_COLOURS else 99):
         series = present[metric]
@@ -229,6 +229,14 @@ def trade_chart(trade: pd.DataFrame, *, pair_label: str, basis: str, as_of: str 
                  "Reports of the same period sit side by side, not averaged.",
         rows=dated, basis=BASIS_LABELS[basis], as_of=as_of,
     )
+
+
+# What the trade chart reads of query.trade_figures' rows; selecting them first makes each per-series slice cheap.
+_TRADE_CHART_COLUMNS = (
+    "fact_id", "doc_id", "metric", "series", "coverage", "full_year", "qualifier", "usd_bn", "usd_low_bn",
+    "usd_high_bn", "x_start", "x_end", "x_mark", "period_label", "original", "source", "published", "report_no",
+    "n_reports",
+)
 
 
 def _plain(values: pd.Series) -> list:

@@ -49,7 +49,8 @@ def _reports(facts: pd.DataFrame) -> pd.DataFrame:
     so such a fact is a report of its own). Its representative fact is the reviewed one, else the one stated in
     USD (no exchange rate of ours involved), else the first in the text; `fact_ids` lists all of them.
     """
-    frame = facts.loc[facts["review_status"].ne("reject").to_numpy()].copy()
+    frame = facts.loc[facts["review_status"].ne("reject").to_numpy(),
+                      [c for c in _REPORT_INPUT if c in facts.columns]].copy()  # copy only what is used
     for column in ("item", "period_start", "period_end"):
         frame[column] = frame[f"effective_{column}"]
     value = frame["effective_value"].fillna((frame["value_low"] + frame["value_high"]) / 2)
@@ -73,6 +74,14 @@ def _reports(facts: pd.DataFrame) -> pd.DataFrame:
     reports["fact_ids"] = reports["report_id"].map(_fact_ids_by_report(frame))
     reports["group_id"] = reports.groupby(list(GROUP_KEY), dropna=False, sort=True).ngroup()
     return reports.sort_values(["group_id", "published", "fact_id"], na_position="first").reset_index(drop=True)
+
+
+# The fact columns reports are made from and what canonical_figures, conflicts and defence_balance show of them.
+_REPORT_INPUT: tuple[str, ...] = (
+    "fact_id", "doc_id", "title", "url", "source", "published", "surface", "kind", "unit", "value_low", "value_high",
+    "metric", "status", "figure", "start", "pair", "period_label", "review_status", "corrected_value",
+    "effective_value", "effective_value_usd", "effective_item", "effective_period_start", "effective_period_end",
+)
 
 
 def _fact_ids_by_report(frame: pd.DataFrame) -> pd.Series:

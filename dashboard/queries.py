@@ -15,6 +15,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from extractors.rules import default_rules
@@ -351,15 +352,17 @@ def defence_deals(facts: pd.DataFrame) -> pd.DataFrame:
                             original=pd.Series(dtype="str"), deal_date=pd.Series(dtype="datetime64[ns]"))
     deals = one_row_per_figure(deals).copy()
     origin = default_rules().designation_origin
+    counts_in = _counts_by_document(counts)
     systems, suppliers, recipients = [], [], []
-    for row in deals.itertuples():
-        same_doc = counts[counts["doc_id"].eq(row.doc_id)]
-        nearest = same_doc.loc[(same_doc["start"] - row.start).abs().idxmin()]
-        system = row.effective_item if isinstance(row.effective_item, str) else nearest["effective_item"]
+    for doc_id, start, item, supplier, recipient in zip(
+            *(deals[c].tolist() for c in ("doc_id", "start", "effective_item", "supplier", "recipient")), strict=True):
+        starts, rows = counts_in[doc_id]
+        nearest = rows[int(np.argmin(np.abs(starts - start)))]  # the first of the closest, as idxmin picks
+        system = item if isinstance(item, str) else nearest["effective_item"]
         systems.append(system)
         # a deal sentence often names neither side ("a $5.43 billion deal"); its system's count sentence does
-        suppliers.append(_first_name(row.supplier, nearest["supplier"], origin.get(str(system))))
-        recipients.append(_first_name(row.recipient, nearest["recipient"]))
+        suppliers.append(_first_name(supplier, nearest["supplier"], origin.get(str(system))))
+        recipients.append(_first_name(recipient, nearest["recipient"]))
     deals["system"], deals["supplier"], deals["recipient"] = systems, suppliers, recipients
     deals["usd_bn"] = deals["effective_value_usd"] / 1e9
     low, high = _usd_bounds(deals)
@@ -368,6 +371,18 @@ def defence_deals(facts: pd.DataFrame) -> pd.DataFrame:
     deals["deal_date"] = pd.to_datetime(deals["effective_period_start"].fillna(deals["published"]),
                                         errors="coerce")
     return deals.reset_index(drop=True)
+
+
+def _counts_by_document(counts: pd.DataFrame) -> dict[Any, tuple[np.ndarray, list[dict[str, Any]]]]:
+    """doc_id → (the counts' start offsets, their item/supplier/recipient), in frame order: looked up once per
+    deal instead of filtering every count for every deal (quadratic: minutes for a large store)."""
+    grouped: dict[Any, tuple[list[int], list[dict[str, Any]]]] = {}
+    columns = ("doc_id", "start", "effective_item", "supplier", "recipient")
+    for doc_id, start, item, supplier, recipient in zip(*(counts[c].tolist() for c in columns), strict=True):
+        starts, rows = grouped.setdefault(doc_id, ([], []))
+        starts.append(start)
+        rows.append({"effective_item": item, "supplier": supplier, "recipient": recipient})
+    return {doc_id: (np.array(starts), rows) for doc_id, (starts, rows) in grouped.items()}
 
 
 def _first_name(*names: object) -> str | None:

@@ -232,6 +232,21 @@ def test_deal_values_link_to_the_nearest_system_and_skip_articles_without_one(co
     assert list(deals["system"]) == ["S-400"] and list(deals["usd_bn"]) == [pytest.approx(5.43)]
 
 
+@pytest.mark.parametrize("deal_start, system", [
+    (12, "Rafale"),   # nearer the first count
+    (88, "S-400"),    # nearer the second
+    (50, "Rafale"),   # as near to both: the first in the article's order
+])
+def test_a_deal_takes_the_system_counted_nearest_to_it(columns: list[str], deal_start: int, system: str) -> None:
+    count = {"kind": "count", "unit": "unit", "metric": "order", "status": "ordered", "doc_id": "both"}
+    rows = facts(columns,
+                 {**count, "value": 36.0, "item": "Rafale", "start": 20, "supplier": "France"},
+                 {**count, "value": 5.0, "item": "S-400", "start": 80, "supplier": "Russia"},
+                 {"value": 5e9, "value_usd": 5e9, "metric": "deal_value", "doc_id": "both", "start": deal_start})
+    deal = queries.defence_deals(rows).iloc[0]
+    assert (deal["system"], deal["supplier"]) == (system, "France" if system == "Rafale" else "Russia")
+
+
 def test_pending_deliveries(columns: list[str]) -> None:
     pending = queries.pending_deliveries(queries.defence_register(s400_reports(columns)))
     assert list(pending["System"]) == ["S-400"]
