@@ -320,7 +320,11 @@ def latest_trade_figure(facts: pd.DataFrame, full_years_only: bool = True) -> pd
     By default only whole calendar or fiscal years count, so a headline never sets a four-month figure
     beside annual ones without saying so; pass ``full_years_only=False`` for the latest of any span.
     """
-    trade = trade_figures(facts)
+    return latest_of(trade_figures(facts), full_years_only)
+
+
+def latest_of(trade: pd.DataFrame, full_years_only: bool = True) -> pd.Series | None:
+    """:func:`latest_trade_figure` of :func:`trade_figures` rows (calendar basis) a page already has."""
     spans = ("calendar_year", "fiscal_year") if full_years_only else ("calendar_year", "fiscal_year",
                                                                       "part_year", "multi_year")
     trade = trade[trade["metric"].eq("trade_total") & trade["coverage"].isin(spans)]
@@ -406,7 +410,7 @@ def _sources(group: pd.DataFrame) -> str:
 
 
 def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
-                     balance: pd.DataFrame | None = None) -> pd.DataFrame:
+                     balance: pd.DataFrame | None = None, deals: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per system, shaped like SIPRI's arms-transfer register, from every report about it.
 
     Ordered/delivered/remaining come from ``balance`` (``corroboration.defence_balance``: the latest reports,
@@ -414,12 +418,13 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
     largest count reported (follow-on orders and cumulative deliveries only grow) and the latest explicit
     "remaining" figure, else ordered − delivered. Deal value: the largest linked deal; order year: the
     earliest order report (its stated period, else its article's date). Supplier defaults to the system's
-    usual origin (items.yaml) when reports disagree or name none.
+    usual origin (items.yaml) when reports disagree or name none. ``deals`` is :func:`defence_deals` of the same
+    facts when the caller already has it.
     """
     counts = _defence_counts(facts)
     if counts.empty:
         return pd.DataFrame(columns=list(REGISTER_COLUMNS))
-    deals = defence_deals(facts)
+    deals = defence_deals(facts) if deals is None else deals
     origin = default_rules().designation_origin
     rows = []
     for system, group in counts.groupby("effective_item", sort=True):
@@ -510,13 +515,16 @@ def pending_deliveries(register: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- overview timeline
 
-def timeline_events(facts: pd.DataFrame) -> pd.DataFrame:
+def timeline_events(facts: pd.DataFrame, trade: pd.DataFrame | None = None,
+                    deals: pd.DataFrame | None = None) -> pd.DataFrame:
     """Trade totals and defence events (orders, deliveries, deal values) on one time axis.
 
     Columns: fact_id, lane ('Trade' | 'Orders' | 'Deliveries' | 'Deal values'), when, usd_bn (trade and
     deals), label, supplier, source, published. Trade figures sit at the end of the period they cover.
+    ``trade`` (:func:`trade_figures`, calendar basis) and ``deals`` (:func:`defence_deals`) of the same facts may
+    be passed when the caller already has them.
     """
-    trade = trade_figures(facts)
+    trade = trade_figures(facts) if trade is None else trade
     trade = trade[trade["metric"].eq("trade_total") & ~trade["coverage"].isin(("none", "target"))]
     parts = [pd.DataFrame({
         "fact_id": trade["fact_id"], "lane": "Trade", "when": trade["x_end"] - pd.Timedelta(days=1),
@@ -538,7 +546,7 @@ def timeline_events(facts: pd.DataFrame) -> pd.DataFrame:
                          zip(rows["supplier"], rows["effective_item"], strict=True)],
             "source": rows["source"], "published": rows["published"], "qualifier": rows["qualifier"],
         }))
-    deals = defence_deals(facts)
+    deals = defence_deals(facts) if deals is None else deals
     parts.append(pd.DataFrame({
         "fact_id": deals["fact_id"], "lane": "Deal values", "when": deals["deal_date"],
         "usd_bn": deals["usd_bn"], "label": deals["system"].astype(str) + ": " + deals["original"].astype(str),

@@ -521,6 +521,15 @@ def _facts_where(
     return sql, params
 
 
+def count_facts(db_path: DbPath, pair: tuple[str, str] | None = None, start: str | date | None = None,
+                end: str | date | None = None) -> int:
+    """How many facts :func:`facts_frame` would return for this pair and period (its default filters), without
+    reading them: enough for a page to decide it has nothing to show."""
+    where, params = _facts_where(pair, start=start, end=end)
+    with connect(db_path) as conn:
+        return int(conn.execute("SELECT count(*)" + _FACTS_FROM + where, params).fetchone()[0])
+
+
 def fact_periods(db_path: DbPath, pair: tuple[str, str] | None = None) -> pd.DataFrame:
     """The distinct ``effective_period_start``, ``effective_period_end`` and ``published`` of the facts
     :func:`facts_frame` returns by default: what a period slider needs, without reading every fact."""

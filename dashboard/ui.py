@@ -107,6 +107,7 @@ def _db_token(db: str) -> tuple[int, ...]:
 Subset = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
 EVERY_FACT: Subset = (None, None)
 TRADE_FACTS: Subset = (queries.TRADE_FIGURE_METRICS, ("money",))
+DEFENCE_FACTS: Subset = (None, ("count", "money"))  # counted systems, deal values and the trade beside them
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -120,6 +121,12 @@ def _facts(db: str, token: tuple[int, ...], pair: tuple[str, str] | None, start:
 def _facts_by_id(db: str, token: tuple[int, ...], pair: tuple[str, str] | None, start: str | None,
                  end: str | None, ids: tuple[int, ...]) -> pd.DataFrame:
     return store.facts_frame(db, pair=pair, start=start, end=end, fact_ids=ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _count_facts(db: str, token: tuple[int, ...], pair: tuple[str, str] | None, start: str | None,
+                 end: str | None) -> int:
+    return store.count_facts(db, pair, start, end)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -144,7 +151,7 @@ def _summary(db: str, token: tuple[int, ...], pair: tuple[str, str] | None) -> d
 
 def clear_caches() -> None:
     """After this session writes to the store: every cached read is stale."""
-    for reader in (_facts, _facts_by_id, _year_bounds, _derived, _memo, _documents, _pairs, _summary):
+    for reader in (_facts, _facts_by_id, _count_facts, _year_bounds, _derived, _memo, _documents, _pairs, _summary):
         reader.clear()
 
 
@@ -159,11 +166,20 @@ def _guard(read: Callable[[], Any], what: str) -> Any:
         st.stop()
 
 
-def facts(view: View, *, all_pairs: bool = False, whole_period: bool = False) -> pd.DataFrame:
-    """Facts for the sidebar's pair and period, or wider (cached; re-read whenever the database changes)."""
+def facts(view: View, *, all_pairs: bool = False, whole_period: bool = False,
+          subset: Subset = EVERY_FACT) -> pd.DataFrame:
+    """Facts for the sidebar's pair and period, or wider (cached; re-read whenever the database changes);
+    ``subset`` reads only some metrics and kinds."""
     pair = None if all_pairs else view.pair
     start, end = (None, None) if whole_period else (view.start, view.end)
-    return _guard(lambda: _facts(view.db, _db_token(view.db), pair, start, end), "figures")
+    return _guard(lambda: _facts(view.db, _db_token(view.db), pair, start, end, subset), "figures")
+
+
+def has_facts(view: View) -> bool:
+    """Whether the view holds any fact at all, counted in SQL (a page that shows only some kinds of figure
+    need not read all of them to know)."""
+    return _guard(lambda: _count_facts(view.db, _db_token(view.db), view.pair, view.start, view.end),
+                  "figures") > 0
 
 
 def facts_by_id(view: View, ids: Sequence[int]) -> pd.DataFrame:
@@ -223,12 +239,29 @@ def figure(view: View, name: str, build: Callable[[], go.Figure], *key: Any) -> 
     return DrawnFigure(memo(view, name, lambda: build().to_dict(), *key))
 
 
+def trade_figures(view: View, basis: str = "calendar") -> pd.DataFrame:
+    """:func:`queries.trade_figures` for the view (cached; the Trade page and the Overview share it)."""
+    return derived(view, queries.trade_figures, basis, subset=TRADE_FACTS)
+
+
+def defence_deals(view: View) -> pd.DataFrame:
+    return derived(view, queries.defence_deals, subset=DEFENCE_FACTS)
+
+
 def defence_register(view: View) -> pd.DataFrame:
     """The register for the view, its ordered/delivered/remaining balanced by the corroboration rule when that
     module is available (the Overview and Defence pages must agree on what is pending)."""
     corroboration = optional("dashboard.corroboration")
-    balance = derived(view, corroboration.defence_balance) if corroboration is not None else None
-    return derived(view, queries.defence_register, view.pair, balance)
+    balance = derived(view, corroboration.defence_balance, subset=DEFENCE_FACTS) if corroboration else None
+    deals = defence_deals(view)
+    return memo(view, "defence_register", lambda: queries.defence_register(
+        facts(view, subset=DEFENCE_FACTS), view.pair, balance, deals), balance is not None)
+
+
+def timeline_events(view: View) -> pd.DataFrame:
+    """The Overview's trade and defence events, from the view's cached trade figures and deals."""
+    return memo(view, "timeline_events", lambda: queries.timeline_events(
+        facts(view, subset=DEFENCE_FACTS), trade_figures(view), defence_deals(view)))
 
 
 def _canonical_trade(facts_frame: pd.DataFrame) -> pd.DataFrame | None:
@@ -555,16 +588,20 @@ def _key_figure(row: Any, metric: str, value: str) -> dict[str, Any]:
 def overview_key_figures(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(key figures, facts behind them) for the Overview headlines: the latest annual trade total, the newest
     part-year figure, the three largest defence deals and the pending deliveries (as the page shows them)."""
-    facts_frame = facts(view)
+    return memo(view, "overview_key_figures", lambda: _overview_key_figures(view))
+
+
+def _overview_key_figures(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
+    facts_frame = facts(view, subset=DEFENCE_FACTS)  # every headline is a trade, deal or counted figure
     rows: list[dict[str, Any]] = []
     ids: list[int] = []
-    latest = derived(view, queries.latest_trade_figure)
-    newest_any = derived(view, queries.latest_trade_figure, False)
+    latest = queries.latest_of(trade_figures(view))
+    newest_any = queries.latest_of(trade_figures(view), False)
     for fig, label in ((latest, "Total trade (latest full year)"), (newest_any, "Trade (part of a year)")):
         if fig is not None and int(fig["fact_id"]) not in ids:
             ids.append(int(fig["fact_id"]))
             rows.append(_key_figure(fig, label, queries.format_usd(fig["effective_value_usd"])))
-    deals = derived(view, queries.defence_deals).sort_values("effective_value_usd", ascending=False)
+    deals = defence_deals(view).sort_values("effective_value_usd", ascending=False)
     for deal in deals.head(3).itertuples():
         ids.append(int(deal.fact_id))
         rows.append(_key_figure(deal, f"Defence deal: {deal.system}", queries.format_usd(deal.effective_value_usd)))
@@ -582,10 +619,14 @@ def overview_key_figures(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def overview_facts(view: View) -> pd.DataFrame:
     """Every fact the Overview shows: its headlines and its timeline's marks."""
+    return memo(view, "overview_facts", lambda: _overview_facts(view))
+
+
+def _overview_facts(view: View) -> pd.DataFrame:
     _, headline = overview_key_figures(view)
-    events = derived(view, queries.timeline_events)
+    events = timeline_events(view)
     ids = [*headline["fact_id"], *(events["fact_id"] if "fact_id" in events.columns else [])]
-    return queries.facts_by_id(facts(view), [int(i) for i in dict.fromkeys(ids)])
+    return queries.facts_by_id(facts(view, subset=DEFENCE_FACTS), [int(i) for i in dict.fromkeys(ids)])
 
 
 def briefing_pack(view: View, figures: list[tuple[str, go.Figure]]) -> str:

@@ -12,7 +12,6 @@ ui.intro("A register in the spirit of SIPRI's arms-transfer database, built only
          "recipient, system, numbers ordered and delivered, deal value and sources. Counts are as reported; "
          "deal values are converted to US dollars at the deal's date and never added to trade totals.")
 
-facts = ui.facts(view)
 register = ui.defence_register(view)
 if register.empty:
     ui.no_data(view, "defence orders or deliveries")
@@ -42,8 +41,8 @@ st.caption("Select rows to see the sentences behind them. Remaining = ordered âˆ
            "states it; a system named only generically (\u201caircraft\u201d) is listed as reported.")
 register_ids = [i for row in picked.selection.rows for i in register.iloc[row]["fact_ids"]]
 
-delivered = ui.derived(view, queries.deliveries)
-deals = ui.derived(view, queries.defence_deals)
+delivered = ui.derived(view, queries.deliveries, subset=ui.DEFENCE_FACTS)
+deals = ui.defence_deals(view)
 if systems:
     delivered = delivered[delivered["system"].isin(systems)]
     deals = deals[deals["system"].isin(systems)]
@@ -52,16 +51,26 @@ selections: list[list[int] | None] = [register_ids or None]
 if delivered.empty:
     st.caption("No deliveries reported for these systems yet.")
 else:
-    figure = charts.deliveries_chart(delivered, register, pair_label=view.pair_label, as_of=view.as_of)
+    figure = ui.figure(view, "deliveries_chart", lambda: charts.deliveries_chart(
+        delivered, register, pair_label=view.pair_label, as_of=view.as_of), tuple(systems))
     selections.append(ui.chart(figure, key="defence_deliveries", name="defence deliveries by system",
                                pair_label=view.pair_label))
 if deals.empty:
     st.caption("No deal values reported for these systems yet.")
 else:
-    figure = charts.deal_values_chart(deals, pair_label=view.pair_label, as_of=view.as_of)
+    figure = ui.figure(view, "deal_values_chart", lambda: charts.deal_values_chart(
+        deals, pair_label=view.pair_label, as_of=view.as_of), tuple(systems))
     selections.append(ui.chart(figure, key="defence_deals", name="defence deal values",
                                pair_label=view.pair_label))
-ui.figures_behind(facts, ui.selected_ids(*selections))
+ui.figures_behind(view, ui.selected_ids(*selections))
 
-register_facts = queries.facts_by_id(facts, [i for ids in register["fact_ids"] for i in ids])
-ui.cite_this_view(view, f"{view.pair_label}: defence", ui.n_reports(register_facts, delivered, deals))
+
+
+def _n_reports() -> int:
+    """Articles behind the register rows, deliveries and deals shown."""
+    register_facts = queries.facts_by_id(ui.facts(view, subset=ui.DEFENCE_FACTS),
+                                         [i for ids in register["fact_ids"] for i in ids])
+    return ui.n_reports(register_facts, delivered, deals)
+
+
+ui.cite_this_view(view, f"{view.pair_label}: defence", ui.memo(view, "defence_n_reports", _n_reports, tuple(systems)))

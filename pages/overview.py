@@ -13,14 +13,14 @@ ui.intro("Every number here was extracted from news reports and keeps a link to 
          "Official trade data is provisional and outlets quote different figures; all of them are kept. "
          "Defence deals are outside merchandise-trade statistics and never added to trade totals.")
 
-facts = ui.facts(view)
-if facts.empty:
+if not ui.has_facts(view):
     ui.no_data(view, "figures")
     st.stop()
 
-latest = ui.derived(view, queries.latest_trade_figure)
-newest_any = ui.derived(view, queries.latest_trade_figure, False)
-deals = ui.derived(view, queries.defence_deals).sort_values("effective_value_usd", ascending=False)
+trade = ui.trade_figures(view)
+latest = queries.latest_of(trade)
+newest_any = queries.latest_of(trade, False)
+deals = ui.defence_deals(view).sort_values("effective_value_usd", ascending=False)
 pending = queries.pending_deliveries(ui.defence_register(view))
 
 trade_col, deals_col, pending_col = st.columns(3, border=True)
@@ -52,17 +52,18 @@ with pending_col:
         ordered = f" of {row.Ordered:,.0f}" if pd.notna(row.Ordered) else ""
         st.text(f"{row.System}: {row.Remaining:,.0f}{ordered} still to come")
 
-events = ui.derived(view, queries.timeline_events)
+events = ui.timeline_events(view)
 if events.empty:
     st.info("No dated trade totals or defence events for this selection yet; the Data page lists every figure.")
     selection = None
     figures = []
 else:
-    figure = charts.timeline_chart(events, pair_label=view.pair_label, as_of=view.as_of)
+    figure = ui.figure(view, "timeline_chart",
+                       lambda: charts.timeline_chart(events, pair_label=view.pair_label, as_of=view.as_of))
     selection = ui.chart(figure, key="overview_timeline", name="trade and defence timeline",
                          pair_label=view.pair_label)
     figures = [("Trade and defence timeline", figure)]
-ui.figures_behind(facts, ui.selected_ids(selection))
+ui.figures_behind(view, ui.selected_ids(selection))
 
 ui.briefing_download(view, figures, key="overview_briefing")
 ui.cite_this_view(view, f"{view.pair_label}: overview", ui.n_reports(ui.overview_facts(view)))

@@ -262,6 +262,17 @@ def test_timeline_has_trade_and_defence_lanes(columns: list[str]) -> None:
     assert trade["when"] == pd.Timestamp("2024-03-31")
 
 
+def test_register_and_timeline_take_the_trade_and_deals_a_page_already_has(columns: list[str]) -> None:
+    rows = pd.concat([s400_reports(columns), facts(columns, trade_row(65.7, "2023-04-01", "2024-03-31",
+                                                                        doc_id="t"))])
+    rows["fact_id"] = range(1, len(rows) + 1)
+    deals, trade = queries.defence_deals(rows), queries.trade_figures(rows)
+    pd.testing.assert_frame_equal(queries.defence_register(rows, ("India", "Russia"), deals=deals),
+                                  queries.defence_register(rows, ("India", "Russia")))
+    pd.testing.assert_frame_equal(queries.timeline_events(rows, trade, deals), queries.timeline_events(rows))
+    assert queries.latest_of(trade)["fact_id"] == queries.latest_trade_figure(rows)["fact_id"]
+
+
 def test_timeline_without_trade_figures_still_has_defence_events(columns: list[str]) -> None:
     events = queries.timeline_events(s400_reports(columns))
     assert sorted(set(events["lane"])) == ["Deal values", "Deliveries", "Orders"]

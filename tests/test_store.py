@@ -261,6 +261,15 @@ def test_facts_frame_filters(two_pairs, kwargs, expected):
     assert set(store.facts_frame(two_pairs, **kwargs)["surface"]) == expected
 
 
+@pytest.mark.parametrize(("kwargs", "expected"), [c[1:] for c in FILTERS if set(c[1]) <= {"pair", "start", "end"}],
+                         ids=[c[0] for c in FILTERS if set(c[1]) <= {"pair", "start", "end"}])
+def test_count_facts_counts_what_facts_frame_returns(two_pairs, stored, kwargs, expected):
+    _, facts = stored
+    store.save_reviews(two_pairs, [review(facts[0], "reject")])  # a rejected figure is not counted either
+    assert store.count_facts(two_pairs, **kwargs) == len(store.facts_frame(two_pairs, **kwargs)) == len(
+        expected - {facts[0].surface})
+
+
 def test_facts_frame_reads_only_the_facts_asked_for(two_pairs):
     ids = dict(zip(*(store.facts_frame(two_pairs)[c] for c in ("surface", "fact_id")), strict=True))
     wanted = [ids["26 Rafale jets"], ids["12 helicopters"]]
