@@ -10,6 +10,7 @@ tested with a small hand-made frame.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache
@@ -153,11 +154,11 @@ def cited(row: pd.Series | object) -> str:
 def map_unique(func: Callable[..., Any], *columns: pd.Series) -> list[Any]:
     """``func`` applied row by row, computed once per distinct combination of values: the reports of one
     pair repeat the same few periods, units and phrasings, so a per-row Python call is mostly wasted.
-    Values that compare equal share one result (0.0 and -0.0 too; all NaNs count as one value)."""
+    Values that compare equal share one result; all NaNs count as one value, 0.0 and -0.0 as two."""
     seen: dict[tuple[Any, ...], Any] = {}
     out = []
     for values in zip(*(c.tolist() for c in columns), strict=True):
-        key = tuple(_NAN if isinstance(v, float) and v != v else v for v in values)
+        key = tuple(map(_key, values))
         if key not in seen:
             seen[key] = func(*values)
         out.append(seen[key])
@@ -165,6 +166,16 @@ def map_unique(func: Callable[..., Any], *columns: pd.Series) -> list[Any]:
 
 
 _NAN = object()  # NaN never equals itself; as a key, every NaN is this one
+
+
+def _key(value: Any) -> Any:
+    """A dictionary key that tells apart what formatting tells apart."""
+    if isinstance(value, float):
+        if value != value:
+            return _NAN
+        if value == 0.0:
+            return (_NAN, math.copysign(1.0, value))  # -0.0 == 0.0, but they print differently
+    return value
 
 
 def _reported_as(ranked: pd.DataFrame) -> dict[tuple[Any, Any], str]:

@@ -521,6 +521,15 @@ def _facts_where(
     return sql, params
 
 
+def counted(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a ``facts_frame(include_rejected=True, plausible_only=False)`` that the default filters keep
+    (the same rule as :func:`_facts_where`), so a page that needs both need not read the store twice. Same rows
+    and values as the default read; a column left without any value keeps its dtype from the full read."""
+    status = frame["review_status"]
+    keep = status.ne("reject") & (frame["plausible"].astype(bool) | status.isin(["accept", "correct"]))
+    return frame[keep.to_numpy()].reset_index(drop=True)
+
+
 def count_facts(db_path: DbPath, pair: tuple[str, str] | None = None, start: str | date | None = None,
                 end: str | date | None = None) -> int:
     """How many facts :func:`facts_frame` would return for this pair and period (its default filters), without

@@ -43,13 +43,21 @@ def load_all_facts(db_path: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def load_counted_facts(db_path: str) -> pd.DataFrame:
-    """The facts charts count (store defaults), which is what conflicts are computed on."""
-    return store.facts_frame(db_path)
+    """The facts charts count (store defaults), which is what conflicts are computed on: taken from the full
+    read above rather than read from the store a second time."""
+    return store.counted(load_all_facts(db_path))
 
 
 @st.cache_data(show_spinner=False)
 def load_conflicts(db_path: str) -> pd.DataFrame:
     return conflicts(load_counted_facts(db_path))
+
+
+@st.cache_data(show_spinner=False)
+def load_queue(db_path: str) -> pd.DataFrame:
+    """The whole review queue, built once per store state rather than on every click in the editor."""
+    disputed = load_conflicts(db_path)
+    return review_queue(load_all_facts(db_path), {int(i) for ids in disputed["fact_ids"] for i in ids})
 
 
 @st.cache_data(show_spinner=False)
@@ -130,8 +138,7 @@ if all_facts.empty:
         "then come back here to review what was found."
     )
 else:
-    conflict_ids = {int(i) for ids in disputed["fact_ids"] for i in ids}
-    queue = review_queue(all_facts, conflict_ids)
+    queue = load_queue(db_path)
 
     titles = queue.drop_duplicates("doc_id").set_index("doc_id")
     choices = {

@@ -356,6 +356,9 @@ def test_map_unique_computes_once_per_distinct_combination() -> None:
 
     out = queries.map_unique(label, pd.Series([1, 1, 2, 1]), pd.Series(["x", "x", "x", "y"]))
     assert out == ["1-x", "1-x", "2-x", "1-y"] and calls == [(1, "x"), (2, "x"), (1, "y")]
+    # NaNs are one value; 0.0 and -0.0 are two (they print differently)
+    signs = queries.map_unique(lambda v: f"{v:g}", pd.Series([float("nan"), 0.0, float("nan"), -0.0, 0.0]))
+    assert signs == ["nan", "0", "nan", "-0", "0"]
 
 
 def test_a_figure_redrawn_from_its_spec_is_the_same_figure(columns: list[str]) -> None:
