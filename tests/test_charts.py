@@ -341,9 +341,12 @@ def test_trade_chart_marks_carry_fact_ids_and_qualifier_symbols(columns: list[st
 
 
 def test_chart_dates_are_iso_strings_encoded_exactly_as_plotly_encodes_timestamps() -> None:
-    stamps = [pd.Timestamp("2023-01-01"), pd.Timestamp("2023-06-02 08:30:00.5"), None]
+    stamps = [pd.Timestamp("2023-01-01"), pd.Timestamp("2023-06-02 08:30:00.5"), None,
+              pd.Timestamp("2023-06-02 08:30:00.000000250"), pd.Timestamp("1969-12-31 23:59:59.25")]
     plain = charts._plain(pd.Series(stamps, dtype="datetime64[ns]"))
-    assert plain == ["2023-01-01T00:00:00", "2023-06-02T08:30:00.500000", None]
+    assert plain == ["2023-01-01T00:00:00", "2023-06-02T08:30:00.500000", None, "2023-06-02T08:30:00.000000250",
+                     "1969-12-31T23:59:59.250000"]
+    assert plain == [s.isoformat() if s is not None else None for s in stamps]
     assert pio.to_json({"x": plain}) == pio.to_json({"x": stamps})
 
 
