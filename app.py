@@ -29,5 +29,8 @@ if (PAGES / "review.py").exists():  # written by the review engineer; routed onl
     pages.append(st.Page(PAGES / "review.py", title="Review", icon=":material/fact_check:", url_path="review"))
 
 page = st.navigation(pages)
-ui.sidebar()
-page.run()
+try:
+    ui.sidebar()
+    page.run()
+finally:
+    ui.freeze_long_lived_objects()  # once per process, after the first run has loaded everything

@@ -325,6 +325,18 @@ def test_a_saved_correction_redraws_the_cached_chart(facts_db: Path) -> None:
     assert 55.5 in values and 54.7 not in values
 
 
+def test_the_first_run_freezes_long_lived_objects_once(facts_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import ui
+
+    calls: list[str] = []
+    monkeypatch.setattr(ui, "_settled", False)  # as in a fresh server process
+    monkeypatch.setattr(ui.gc, "collect", lambda: calls.append("collect"))
+    monkeypatch.setattr(ui.gc, "freeze", lambda: calls.append("freeze"))
+    at = open_page("pages/trade.py")  # the app's run, then the page's
+    at.run()
+    assert calls == ["collect", "freeze"]
+
+
 # --------------------------------------------------------------------------- documents
 
 
