@@ -195,13 +195,16 @@ def one_row_per_figure(facts: pd.DataFrame) -> pd.DataFrame:
     """
     if facts.empty:
         return facts.assign(reported_as=pd.Series(dtype="str"))
-    ranked = facts.assign(_usd_native=facts["unit"].ne("USD"))
+    # ranked on the few columns that decide, then the wide rows taken once (copying them at every step was slow)
+    ranked = facts[["doc_id", "figure", "start", "surface"]].assign(
+        _usd_native=facts["unit"].ne("USD"), _position=np.arange(len(facts)))
     ranked = ranked.sort_values(["doc_id", "figure", "_usd_native", "start"], kind="stable")
     surfaces = _reported_as(ranked)
-    kept = ranked.drop_duplicates(["doc_id", "figure"]).drop(columns="_usd_native")
-    keys = zip(kept["doc_id"].tolist(), kept["figure"].tolist(), strict=True)
+    kept_rows = ranked.drop_duplicates(["doc_id", "figure"]).sort_index()
+    kept = facts.iloc[kept_rows["_position"].to_numpy()].copy()
+    keys = zip(kept_rows["doc_id"].tolist(), kept_rows["figure"].tolist(), strict=True)
     kept["reported_as"] = pd.Series([surfaces[key] for key in keys], index=kept.index, dtype="str")
-    return kept.sort_index()
+    return kept
 
 
 def _usd_bounds(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
