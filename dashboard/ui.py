@@ -26,6 +26,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+# Streamlit loads its emoji catalogue (about half a second) the first time a segmented control shows a label
+# that is not plain ASCII ("Apr–Mar"): load it with the app rather than inside the first page run showing one.
+import streamlit.emojis  # noqa: F401
+
 from dashboard import queries, store
 
 logger = logging.getLogger(__name__)

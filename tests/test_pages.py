@@ -337,6 +337,16 @@ def test_the_first_run_freezes_long_lived_objects_once(facts_db: Path, monkeypat
     assert calls == ["collect", "freeze"]
 
 
+def test_the_app_loads_streamlits_emoji_catalogue_before_any_page_needs_it() -> None:
+    import subprocess
+    import sys
+
+    # a page's first segmented control with a non-ASCII label ("Apr–Mar") would otherwise load it mid-run
+    check = "import sys, dashboard.ui; assert 'streamlit.emojis' in sys.modules"
+    done = subprocess.run([sys.executable, "-c", check], cwd=HERE.parent, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
 # --------------------------------------------------------------------------- documents
 
 
