@@ -25,7 +25,7 @@ with right:
                           help="Indian fiscal years run 1 April – 31 March. A figure that covers exactly one "
                                "year of the chosen kind is drawn with a solid line, any other span dotted.")
 
-trade = ui.derived(view, queries.trade_figures, basis, subset=ui.TRADE_FACTS)
+trade = ui.trade_figures(view, basis)
 trade = trade[trade["metric"].isin(series)]
 dated = trade[trade["coverage"].ne("none")]
 canonical = ui.canonical_trade(view) if not dated.empty else None
@@ -42,8 +42,8 @@ if dated.empty:
     ui.no_data(view, "trade figures" if series else "figures of the chosen kinds")
     selection = None
 else:
-    figure = ui.figure(view, "trade_chart", lambda: charts.trade_chart(dated, pair_label=view.pair_label, basis=basis,
-                                                                     as_of=view.as_of), basis, tuple(series))
+    figure = ui.figure(view, "trade_chart", lambda: charts.trade_chart(
+        dated, pair_label=view.pair_label, basis=basis, as_of=view.as_of), basis, tuple(series))
     selection = ui.chart(figure, key="trade_chart", name=f"trade over time ({basis} years)",
                          pair_label=view.pair_label)
 ui.figures_behind(view, ui.selected_ids(selection))
