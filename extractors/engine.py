@@ -22,7 +22,7 @@ from extractors.fx import usd_rate, warm_up
 from extractors.model import Document, Fact
 from extractors.numbers import parse_number, scale_of
 from extractors.periods import Period, find_periods
-from extractors.rules import Pattern, Rules, default_rules, needle_positions
+from extractors.rules import Pattern, Rules, default_rules, needle_tokens
 from extractors.sentences import split_sentences
 
 # Full-width forms and look-alike signs are matched as their ASCII twins. The mapping keeps
@@ -88,8 +88,8 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
         starts = _match_starts(text, anchors, s, e, rules)
         if not starts:
             continue
-        last = needle_positions(text, s, e)
-        patterns = [(p, max(last[t] for t in found)) for p in rules.patterns if (found := p.needles.intersection(last))]
+        tokens = needle_tokens(text[s:e].lower())
+        patterns = [p for p in rules.patterns if not p.needles.isdisjoint(tokens)]
         if not patterns:
             continue
         while mention_index < len(mentions) and mentions[mention_index][0] < s:
@@ -215,14 +215,13 @@ _PLACES = {
 }
 
 
-def _matches(text: str, starts: dict[str, list[int]], e: int, patterns: list[tuple[Pattern, int]], deadline: float,
+def _matches(text: str, starts: dict[str, list[int]], e: int, patterns: list[Pattern], deadline: float,
              path: str, budget_s: float) -> list[tuple[Pattern, regex.Match]]:
     """Rule matches at the candidate starts, then the best non-overlapping set (longer, then higher priority).
 
-    `patterns` are the rules whose needles the sentence holds (no other rule can yield a figure there), each
-    with the offset of its last needle: a match holds a needle, so it cannot start after that offset."""
+    `patterns` are the rules whose needles the sentence holds: no other rule can yield a figure there."""
     found: list[tuple[Pattern, regex.Match]] = []
-    for pattern, reach in patterns:
+    for pattern in patterns:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise BudgetExceeded(f"{path}: extraction took longer than {budget_s:g} s")
@@ -230,8 +229,6 @@ def _matches(text: str, starts: dict[str, list[int]], e: int, patterns: list[tup
         try:
             for place in _PLACES[pattern.starts_at]:
                 for start in starts[place]:
-                    if start > reach:
-                        continue
                     m = match(text, start, e, None, False, remaining)  # positional: kwargs cost per call
                     if m is not None and m.end() > m.start():
                         found.append((pattern, m))

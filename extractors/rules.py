@@ -676,11 +676,6 @@ def needle_tokens(text: str) -> set[str]:
     return set(NEEDLE_TOKENS.findall(text))
 
 
-def needle_positions(text: str, start: int, end: int) -> dict[str, int]:
-    """The tokens of `text[start:end]`, lower-cased, each with the offset of its last occurrence."""
-    return {m.group().lower(): m.start() for m in NEEDLE_TOKENS.finditer(text, start, end)}
-
-
 def _needles(surfaces: list[str]) -> frozenset[str]:
     """One token of each surface that every text it matches holds as a token.
 
