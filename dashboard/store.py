@@ -219,13 +219,9 @@ def _sorted_pair(names: Sequence[str] | None) -> tuple[str | None, str | None]:
     return a, b
 
 
-def facts_digest(facts: Iterable[Fact]) -> str:
-    """A fingerprint of what the extractor said, insensitive to offsets, so that a rules change that keeps
-    the extractor version and the fact count (user-edited YAML) is still noticed and re-stored."""
-    return _digest([fact.as_record() for fact in facts])
-
-
 def _digest(records: Iterable[dict[str, Any]]) -> str:
+    """A fingerprint of what the extractor said (fact records), insensitive to offsets, so that a rules change
+    that keeps the extractor version and the fact count (user-edited YAML) is still noticed and re-stored."""
     rows = []
     for record in records:
         values = [record[key] for key in _DIGEST_FIELDS]
@@ -263,7 +259,7 @@ def save_document(
     """Store one document and its facts in one transaction; returns 'new', 'unchanged' or 'updated'.
 
     'unchanged' when the stored extraction has the same extractor version and the same facts (compared
-    with :func:`facts_digest`, so the same article with other whitespace is unchanged); otherwise the
+    with a digest of the fact records, so the same article with other whitespace is unchanged); otherwise the
     document's facts are replaced. Reviews are never touched here.
     """
     return save_documents(db_path, [(doc, facts)], extractor_version)[0]
@@ -304,22 +300,22 @@ def prepare_document(doc: Document, facts: Sequence[Fact], extractor_version: st
 def save_prepared(db_path: DbPath, prepared: Sequence[PreparedDocument]) -> list[SaveOutcome]:
     """Write prepared documents in one transaction; outcomes as :func:`save_document` gives them."""
     with connect(db_path) as conn, write_transaction(conn):
-        return [_save_prepared(conn, p.values, p.rows, p.values["extractor_version"]) for p in prepared]
+        return [_save_prepared(conn, p) for p in prepared]
 
 
-def _save_prepared(conn: sqlite3.Connection, values: dict[str, Any], rows: list[dict], extractor_version: str
-                   ) -> SaveOutcome:
+def _save_prepared(conn: sqlite3.Connection, prepared: PreparedDocument) -> SaveOutcome:
+    values = prepared.values
     stored = conn.execute(
         "SELECT extractor_version, facts_digest FROM documents WHERE doc_id = ?", (values["doc_id"],)
     ).fetchone()
-    if stored == (extractor_version, values["facts_digest"]):
+    if stored == (values["extractor_version"], values["facts_digest"]):
         return "unchanged"
     if stored is None:
         conn.execute(_INSERT_DOCUMENT, values)
     else:  # keep `retrieved`: re-extracting is not re-retrieving
         conn.execute(_UPDATE_DOCUMENT, values)
         conn.execute("DELETE FROM facts WHERE doc_id = ?", (values["doc_id"],))
-    conn.executemany(_INSERT_FACT, rows)
+    conn.executemany(_INSERT_FACT, prepared.rows)
     return "new" if stored is None else "updated"
 
 

@@ -6,12 +6,12 @@ must yield nothing. Known gaps are strict xfails: fixing one makes the suite say
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pytest
 
 from extractors import extract_text
+from tests.checks import assert_fields
 
 PUB = "2023-11-13"
 
@@ -29,12 +29,7 @@ def _check(case: Case) -> None:
     got = [f.surface for f in facts]
     assert len(facts) == len(case.expect), f"surfaces: {got}"
     for fact, expected in zip(facts, case.expect, strict=True):
-        for key, value in expected.items():
-            actual = getattr(fact, key)
-            if isinstance(value, float) and actual is not None:
-                assert math.isclose(actual, value, rel_tol=1e-9), f"{key}: {actual} != {value} ({fact.surface})"
-            else:
-                assert actual == value, f"{key}: {actual!r} != {value!r} ({fact.surface})"
+        assert_fields(fact, expected, f" ({fact.surface})")
         assert case.text[fact.start:fact.end] == fact.surface
 
 

@@ -23,6 +23,7 @@ import pytest
 from extractors import Document, InputError, extract, extract_text
 from extractors.model import Fact
 from extractors.reading import MAX_BYTES, read_bytes, read_document
+from tests.checks import assert_fields
 
 PUB = "2023-11-13"
 # Windows-1252 needs "€" (byte 0x80) and curly quotes (0x93, 0x94) to be told apart from Latin-1.
@@ -273,12 +274,7 @@ def check(case: Case) -> None:
     facts = extract_text(case.text, published=PUB)
     assert [f.surface for f in facts] == [e["surface"] for e in case.expect]
     for fact, expected in zip(facts, case.expect, strict=True):
-        for key, value in expected.items():
-            actual = getattr(fact, key)
-            if isinstance(value, float) and actual is not None:
-                assert math.isclose(actual, value, rel_tol=1e-9), f"{key}: {actual} != {value}"
-            else:
-                assert actual == value, f"{key}: {actual!r} != {value!r}"
+        assert_fields(fact, expected)
     assert_sound(case.text, facts)
 
 
