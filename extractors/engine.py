@@ -19,6 +19,7 @@ import regex
 
 from extractors.errors import BudgetExceeded
 from extractors.fx import usd_rate, warm_up
+from extractors.lowered import lowered
 from extractors.model import Document, Fact
 from extractors.numbers import parse_number, scale_of
 from extractors.periods import Period, find_periods
@@ -36,13 +37,12 @@ PLAUSIBLE_USD = 1e14        # more than world GDP: a misreading
 PLAUSIBLE_COUNT = 1e8
 PLAUSIBLE_PERCENT = 1000.0
 DEFENCE_METRICS = frozenset({"order", "delivery", "production", "deal_value", "arms_import_share"})
-_CLAUSE_BREAK = regex.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\s+(?:with|to)\b|\bagainst\b|\bfrom\b",
-                              regex.IGNORECASE)
-_PAIRED = regex.compile(r"\s*[(\[,]\s*(?:or\s+|about\s+|around\s+|roughly\s+|approximately\s+|nearly\s+)?\Z")
-_YEARLIKE = regex.compile(r"(?:19|20)[0-9]{2}")
-_VIEWPOINT_AFTER = regex.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,2}?(?:export|import|shipment|sales?\b|purchase)",
-                                 regex.IGNORECASE)
-_VIEWPOINT_BEFORE = regex.compile(r"(?:exports|shipments|sales)\s+(?:from|by)\s+(?:the\s+)?\Z", regex.IGNORECASE)
+# Scanned in lowered text (extractors.lowered) with the standard library engine, but for _PAIRED.
+_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\s+(?:with|to)\b|\bagainst\b|\bfrom\b")
+_PAIRED = re.compile(r"\s*[(\[,]\s*(?:or\s+|about\s+|around\s+|roughly\s+|approximately\s+|nearly\s+)?\Z")
+_YEARLIKE = re.compile(r"(?:19|20)[0-9]{2}")
+_VIEWPOINT_AFTER = re.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,2}?(?:export|import|shipment|sales?\b|purchase)")
+_VIEWPOINT_BEFORE = re.compile(r"(?:exports|shipments|sales)\s+(?:from|by)\s+(?:the\s+)?\Z")
 
 
 @dataclass
@@ -52,6 +52,7 @@ class _Sentence:
     start: int
     end: int
     countries: list[tuple[int, int, str]]
+    lower: str  # the document's text, lowered (see extractors.lowered)
     periods: list[Period] | None = None
     keywords: list[tuple[int, int, str, int]] | None = None
 
@@ -75,9 +76,10 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
     warm_up()  # one-off loading of the bundled FX series must not count against a document's budget
     deadline = time.monotonic() + budget_s
     text = doc.text.translate(_WIDTH) if _NEEDS_WIDTH_MAP.search(doc.text) else doc.text
+    lower = lowered(text)
     published = _date(doc.published)
     mentions = _country_mentions(text, doc.body_start, rules)
-    anchors = _number_anchors(text, doc.body_start, rules)
+    anchors = _number_anchors(text, lower, doc.body_start, rules)
     doc.pair = _document_pair(doc, mentions, rules)
     facts: list[Fact] = []
     figure = 0
@@ -85,10 +87,10 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
     for s, e in split_sentences(text, doc.body_start):
         if time.monotonic() > deadline:
             raise BudgetExceeded(f"{doc.path}: extraction took longer than {budget_s:g} s")
-        starts = _match_starts(text, anchors, s, e, rules)
+        starts = _match_starts(lower, anchors, s, e, rules)
         if not starts:
             continue
-        tokens = needle_tokens(text[s:e].lower())
+        tokens = needle_tokens(lower[s:e])
         patterns = [p for p in rules.patterns if not p.needles.isdisjoint(tokens)]
         if not patterns:
             continue
@@ -99,7 +101,7 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
         while j < len(mentions) and mentions[j][1] <= e:
             in_sentence.append(mentions[j])
             j += 1
-        sentence = _Sentence(s, e, in_sentence)
+        sentence = _Sentence(s, e, in_sentence, lower)
         chosen = _matches(text, starts, e, patterns, deadline, doc.path, budget_s)
         previous: Fact | None = None
         for pattern, match in chosen:
@@ -160,8 +162,8 @@ LEAD_IN_REACH = 24  # how far before a number a match may start ("between US$ ")
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def _number_anchors(text: str, start: int, rules: Rules) -> list[int]:
-    """Where numbers and number words start in the body, in order.
+def _number_anchors(text: str, lower: str, start: int, rules: Rules) -> list[int]:
+    """Where numbers and number words start in the body, in order (`lower` is `lowered(text)`).
 
     A bare year ("in 2023.") is left out unless a unit, scale, "%" or currency follows or precedes it:
     most digits in news are dates, and skipping them early is most of the extractor's speed.
@@ -169,11 +171,10 @@ def _number_anchors(text: str, start: int, rules: Rules) -> list[int]:
     anchors = []
     for m in _DIGITS.finditer(text, start):
         a, b = m.start(), m.end()
-        if b - a == 4 and text[a:a + 2] in ("19", "20") and not _year_may_be_figure(text, a, b, rules):
+        if b - a == 4 and text[a:a + 2] in ("19", "20") and not _year_may_be_figure(text, lower, a, b, rules):
             continue
         anchors.append(a)
-    lower = text.lower()
-    if len(lower) == len(text) and any(w in lower for w in rules.number_words):
+    if any(w in lower for w in rules.number_words):
         for m in rules.number_word_regex.finditer(lower, start):
             a = m.start()
             if a == 0 or not (lower[a - 1].isalnum() or lower[a - 1] in "-_"):
@@ -182,14 +183,14 @@ def _number_anchors(text: str, start: int, rules: Rules) -> list[int]:
     return anchors
 
 
-def _year_may_be_figure(text: str, a: int, b: int, rules: Rules) -> bool:
+def _year_may_be_figure(text: str, lower: str, a: int, b: int, rules: Rules) -> bool:
     after = text[b:b + 2]
     if after[:1] == "%" or (after[:1] == " " and (after[1:2].islower() or after[1:2] == "%")):
         return True
-    return bool(rules.lead_in_regex.search(text, max(0, a - 6), a))
+    return bool(rules.lead_in_regex.search(lower, max(0, a - 6), a))
 
 
-def _match_starts(text: str, anchors: list[int], s: int, e: int, rules: Rules) -> dict[str, list[int]]:
+def _match_starts(lower: str, anchors: list[int], s: int, e: int, rules: Rules) -> dict[str, list[int]]:
     """Where rules may begin in a sentence, by kind of place: numbers, currency symbols, signs, "between"."""
     lo = bisect_left(anchors, s)
     hi = bisect_left(anchors, e, lo)
@@ -199,7 +200,7 @@ def _match_starts(text: str, anchors: list[int], s: int, e: int, rules: Rules) -
     starts: dict[str, list[int]] = {"number": numbers, "symbol": [], "sign": [], "word": []}
     seen: set[int] = set()
     for a in numbers:
-        for lead in rules.lead_in_regex.finditer(text, max(s, a - LEAD_IN_REACH), a):
+        for lead in rules.lead_in_regex.finditer(lower, max(s, a - LEAD_IN_REACH), a):
             if lead.start() not in seen:
                 seen.add(lead.start())
                 starts[lead.lastgroup].append(lead.start())
@@ -247,7 +248,8 @@ def _matches(text: str, starts: dict[str, list[int]], e: int, patterns: list[Pat
 def find_matches(text: str, pattern: Pattern, rules: Rules | None = None) -> list[str]:
     """Surfaces one rule finds in a text, tried where the engine tries it (for the rules' examples)."""
     rules = rules or default_rules()
-    starts = _match_starts(text, _number_anchors(text, 0, rules), 0, len(text), rules)
+    lower = lowered(text)
+    starts = _match_starts(lower, _number_anchors(text, lower, 0, rules), 0, len(text), rules)
     places = [p for place in _PLACES[pattern.starts_at] for p in starts.get(place, [])]
     found = [pattern.compiled.match(text, start) for start in places]
     return [m.group(0) for m in found if m is not None and m.end() > m.start()]
@@ -306,7 +308,7 @@ def _build(doc: Document, text: str, sentence: _Sentence, pattern: Pattern, m: r
             item = rules.nouns[" ".join(groups["item"].lower().split())]
     qualifier = "range" if low is not None else "exact"
     if low is None:
-        hedge = rules.hedge_regex.search(text, max(sentence.start, start - 40), start)
+        hedge = rules.hedge_regex.search(sentence.lower, max(sentence.start, start - 40), start)
         if hedge:
             qualifier = rules.hedges[" ".join(hedge.group("hedge").lower().split())]
             start = hedge.start()
@@ -358,34 +360,35 @@ def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
     return 0
 
 
-def _weighted(text: str, fact: Fact, ks: int, ke: int) -> float:
+def _weighted(lower: str, fact: Fact, ks: int, ke: int) -> float:
     """Distance from a figure to a word, doubled across a clause break ("; while", "but", "from")."""
     d = _distance(fact.start, fact.end, ks, ke)
     lo, hi = (ke, fact.start) if ke <= fact.start else (fact.end, ks)
-    if hi > lo and _CLAUSE_BREAK.search(text, lo, hi):
+    if hi > lo and _CLAUSE_BREAK.search(lower, lo, hi):
         d = d * 2 + 40
     return d
 
 
 def _nearest_period(text: str, sentence: _Sentence, fact: Fact, published: date | None) -> Period | None:
     if sentence.periods is None:
-        sentence.periods = find_periods(text, published, sentence.start, sentence.end)
+        sentence.periods = find_periods(text, published, sentence.start, sentence.end, sentence.lower)
     candidates = [p for p in sentence.periods
                   if p.end_offset <= fact.start or p.start_offset >= fact.end]
     if not candidates:
         return None
-    return min(candidates, key=lambda p: _weighted(text, fact, p.start_offset, p.end_offset))
+    return min(candidates, key=lambda p: _weighted(sentence.lower, fact, p.start_offset, p.end_offset))
 
 
 def _metric(text: str, sentence: _Sentence, fact: Fact, rules: Rules, period: Period | None) -> str:
     if sentence.keywords is None:
         sentence.keywords = [(k.start(), k.end(), k.lastgroup, rules.metric_rank[k.lastgroup])
-                             for k in rules.metric_keywords.finditer(text, sentence.start, sentence.end)]
+                             for k in rules.metric_keywords.finditer(sentence.lower, sentence.start, sentence.end)]
     if period is not None and period.is_target and period.start_offset >= fact.end:
         return "target"
     if fact.kind == "count" and fact.status:
         return rules.statuses[fact.status]["metric"]
-    if fact.kind == "percent" and rules.change_regex.search(text, max(sentence.start, fact.start - 30), fact.start):
+    lower = sentence.lower
+    if fact.kind == "percent" and rules.change_regex.search(lower, max(sentence.start, fact.start - 30), fact.start):
         return "other"
     best: tuple[float, int, str] | None = None
     for ks, ke, name, rank in sentence.keywords:
@@ -393,7 +396,7 @@ def _metric(text: str, sentence: _Sentence, fact: Fact, rules: Rules, period: Pe
             continue
         if ks >= fact.start and ke <= fact.end and fact.kind != "count":
             continue
-        key = (_weighted(text, fact, ks, ke), rank, name)
+        key = (_weighted(sentence.lower, fact, ks, ke), rank, name)
         if best is None or key < best:
             best = key
     return best[2] if best else "other"
@@ -401,19 +404,20 @@ def _metric(text: str, sentence: _Sentence, fact: Fact, rules: Rules, period: Pe
 
 def _status(text: str, sentence: _Sentence, m: regex.Match, rules: Rules) -> str | None:
     """The nearest status cue: inside the count ("two remaining units") first, then around it."""
+    lower = sentence.lower
     for name, pattern in rules.status_before:
-        if name == "remaining" and pattern.search(text, m.start(), m.end()):
+        if name == "remaining" and pattern.search(lower, m.start(), m.end()):
             return name
     best: tuple[int, str] | None = None
     window_start = max(sentence.start, m.start() - 80)
     window_end = min(sentence.end, m.end() + 80)
     for name, pattern in rules.status_before:
-        for cue in pattern.finditer(text, window_start, m.start()):
+        for cue in pattern.finditer(lower, window_start, m.start()):
             d = m.start() - cue.end()
             if best is None or d < best[0]:
                 best = (d, name)
     for name, pattern in rules.status_after:
-        for cue in pattern.finditer(text, m.end(), window_end):
+        for cue in pattern.finditer(lower, m.end(), window_end):
             d = cue.start() - m.end()
             if best is None or d < best[0]:
                 best = (d, name)
@@ -450,25 +454,23 @@ def _home_viewpoint(metric: str, parties: list[str], rules: Rules) -> tuple[str,
 
 def _viewpoint_first(text: str, sentence: _Sentence, parties: list[str]) -> list[str]:
     for s, e, country in sentence.countries:
-        if country in parties and (_VIEWPOINT_AFTER.match(text[e:e + 40]) or
-                                   _VIEWPOINT_BEFORE.search(text[max(sentence.start, s - 30):s])):
+        if country in parties and (_VIEWPOINT_AFTER.match(sentence.lower[e:e + 40]) or
+                                   _VIEWPOINT_BEFORE.search(sentence.lower[max(sentence.start, s - 30):s])):
             return [country] + [p for p in parties if p != country]
     return list(parties)
 
 
-def _direction_regex(rules: Rules) -> dict[str, regex.Pattern]:
+def _direction_regex(rules: Rules) -> dict[str, re.Pattern]:
     cached = getattr(rules, "_direction_compiled", None)
     if cached is None:
         from extractors.rules import _stem_regex
 
         d = rules.direction
-        flags = regex.IGNORECASE
-        cached = {
-            "supplier_after": regex.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,3}?" + _stem_regex(d["supplier_after"]), flags),
-            "recipient_after": regex.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,3}?" + _stem_regex(d["recipient_after"]),
-                                             flags),
-            "supplier_before": regex.compile(_stem_regex(d["supplier_before"]) + r"\s+(?:the\s+)?\Z", flags),
-            "recipient_before": regex.compile(_stem_regex(d["recipient_before"]) + r"\s+(?:the\s+)?\Z", flags),
+        cached = {  # for lowered text
+            "supplier_after": re.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,3}?" + _stem_regex(d["supplier_after"])),
+            "recipient_after": re.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,3}?" + _stem_regex(d["recipient_after"])),
+            "supplier_before": re.compile(_stem_regex(d["supplier_before"]) + r"\s+(?:the\s+)?\Z"),
+            "recipient_before": re.compile(_stem_regex(d["recipient_before"]) + r"\s+(?:the\s+)?\Z"),
         }
         rules._direction_compiled = cached  # type: ignore[attr-defined]
     return cached
@@ -480,8 +482,8 @@ def _direction(text: str, sentence: _Sentence, fact: Fact, rules: Rules) -> tupl
     supplier = recipient = None
     by_distance = sorted(sentence.countries, key=lambda c: _distance(fact.start, fact.end, c[0], c[1]))
     for s, e, country in by_distance:
-        after = text[e:min(sentence.end, e + 60)]
-        before = text[max(sentence.start, s - 25):s]
+        after = sentence.lower[e:min(sentence.end, e + 60)]
+        before = sentence.lower[max(sentence.start, s - 25):s]
         if supplier is None and (cues["supplier_after"].match(after) or cues["supplier_before"].search(before)):
             supplier = country
         elif recipient is None and (cues["recipient_after"].match(after) or cues["recipient_before"].search(before)):

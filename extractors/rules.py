@@ -205,15 +205,13 @@ class Rules:
     number_multipliers: dict[str, int]
     fractions: dict[str, float]
     hedges: dict[str, str]                  # phrase -> qualifier
-    hedge_regex: Any
+    hedge_regex: Any                        # scans lowered text (extractors.lowered), like every regex below
     countries: dict[str, dict[str, Any]]    # canonical -> {iso3, aliases}
     country_regex: Any
     alias_to_country: dict[str, str]
     home: list[str]
     metrics: dict[str, dict[str, Any]]
-    metric_regexes: list[tuple[str, Any]]   # in priority order
-    metric_rank: dict[str, int]             # metric -> its place in that order (ties go to the lower)
-    target_regex: Any
+    metric_rank: dict[str, int]             # metric -> its place in the file's order (ties go to the lower)
     statuses: dict[str, dict[str, Any]]
     status_before: list[tuple[str, Any]]
     status_after: list[tuple[str, Any]]
@@ -233,11 +231,11 @@ class Rules:
 
 
 def _trie(words: list[str], fold_case: bool = True) -> str:
-    """One regex that matches any of `words`, built as a trie so that a failing position fails at its
+    r"""One regex that matches any of `words`, built as a trie so that a failing position fails at its
     first character, and a longer word always wins over its prefix ("lakh crore" over "lakh").
 
     >>> _trie(["lakh", "lakh crore", "crore"])
-    '(?:crore|lakh(?:\\s+crore)?)'
+    '(?:(?:crore|lakh(?:\\s+crore)?))'
     """
     root: dict = {}
     for word in {w.lower() if fold_case else w for w in words if w}:
@@ -282,8 +280,9 @@ def _symbol_alternation(symbols: list[str]) -> str:
 
 
 def _stem_regex(words: list[str]) -> str:
+    """Lower-case words, longest first; a trailing "*" stands for any ending ("export*")."""
     parts = []
-    for w in sorted(words, key=lambda s: -len(s)):
+    for w in sorted((w.lower() for w in words), key=lambda s: -len(s)):
         if w.endswith("*"):
             parts.append(regex.escape(w[:-1]).replace(r"\ ", r"\s+") + r"\w*")
         else:
@@ -291,15 +290,37 @@ def _stem_regex(words: list[str]) -> str:
     return r"\b(?:" + "|".join(parts) + r")\b"
 
 
-def _keyword_scanner(groups: list[tuple[str, list[str]]]) -> re.Pattern:
-    """One scanning regex over named keyword lists; the group that matched names the list.
+def _stem_trie(words: list[str]) -> str:
+    r"""Like `_stem_regex` but as a trie, so a position fails at its first letter; the longest word still wins.
 
-    The word edge is tested once and the first letter is checked before any list is tried, so a position
-    that starts no keyword costs one step (the standard library engine is faster at this than `regex`).
+    >>> _stem_trie(["trade", "trade deficit", "export*"])
+    '(?:export\\w*\\b|trade(?:\\s+deficit\\b|\\b))'
     """
-    firsts = sorted({ch for _, words in groups for w in words for ch in (w[0].lower(), w[0].upper())})
-    bodies = [f"(?P<{name}>{_stem_regex(words)[2:]})" for name, words in groups]  # drop each leading \b
-    return re.compile(r"\b(?=[" + regex.escape("".join(firsts)) + "])(?:" + "|".join(bodies) + ")", re.IGNORECASE)
+    root: dict = {}
+    for word in {w.lower() for w in words if w.strip("*")}:
+        node = root
+        for ch in word.removesuffix("*"):
+            node = node.setdefault(ch, {})
+        node["*" if word.endswith("*") else ""] = {}
+
+    def build(node: dict) -> str:
+        branches = [(r"\s+" if ch == " " else regex.escape(ch)) + build(node[ch])
+                    for ch in sorted(k for k in node if k not in ("", "*"))]
+        branches += [r"\w*\b"] * ("*" in node) + [r"\b"] * ("" in node)
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return build(root)
+
+
+def _keyword_scanner(groups: list[tuple[str, list[str]]]) -> re.Pattern:
+    """One scanning regex over named keyword lists (for lowered text); the group that matched names the list.
+
+    The word edge is tested once and the first letter is checked before any list is tried, and each list
+    is a trie, so a position that starts no keyword costs a step or two.
+    """
+    firsts = sorted({w[0].lower() for _, words in groups for w in words})
+    bodies = [f"(?P<{name}>{_stem_trie(words)})" for name, words in groups]
+    return re.compile(r"\b(?=[" + regex.escape("".join(firsts)) + "])(?:" + "|".join(bodies) + ")")
 
 
 def _load_vocabulary(path: Path) -> dict[str, Any]:
@@ -577,7 +598,7 @@ def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, 
 
 
 def _phrase_regexes(table: dict[str, dict[str, Any]], key: str) -> list[tuple[str, Any]]:
-    return [(name, regex.compile(_stem_regex(spec[key]), FLAGS)) for name, spec in table.items() if spec[key]]
+    return [(name, re.compile(_stem_regex(spec[key]))) for name, spec in table.items() if spec[key]]
 
 
 def load_rules(directory: str | Path | None = None) -> Rules:
@@ -597,9 +618,8 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     alias_alt = _trie(list(alias_to_country), fold_case=False)
     country_regex = re.compile(rf"{alias_alt}(?:'s|’s)?(?!\w)")
     hedge_alt = _alternation(list(vocab["hedges"]))
-    hedge_regex = regex.compile(rf"(?<![\w-])(?P<hedge>{hedge_alt})\s+$", FLAGS)
-    metric_regexes = [(name, regex.compile(_stem_regex(spec["keywords"]), FLAGS))
-                      for name, spec in metrics.items() if spec["keywords"]]
+    hedge_regex = re.compile(rf"(?<![\w-])(?P<hedge>{hedge_alt})\s+$")
+    keyword_lists = [(name, spec["keywords"]) for name, spec in metrics.items() if spec["keywords"]]
     # Every rule's match starts at a number, a fraction phrase, or a lead-in just before a number
     # (a currency symbol, "between", a sign). Matching is tried only at those places: most of a
     # sentence is never looked at, which is what makes extraction fast.
@@ -609,8 +629,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
                                + list(vocab["fractions"])})
     number_word_regex = re.compile(_trie(["a dozen"] + number_word_list) + r"(?!\w)")
     symbols = _symbol_alternation(list(vocab["symbols"]))
-    lead_in_regex = regex.compile(rf"(?P<symbol>{symbols})|(?P<sign>[-\u2212]|\bminus\b)|(?P<word>\bbetween\b)",
-                                  FLAGS)
+    lead_in_regex = re.compile(rf"(?P<symbol>{symbols})|(?P<sign>[-\u2212]|\bminus\b)|(?P<word>\bbetween\b)")
     return Rules(
         patterns=patterns,
         currency_symbols={k.lower(): v for k, v in vocab["symbols"].items()},
@@ -619,18 +638,15 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         number_units=vocab["units"], number_tens=vocab["tens"], number_multipliers=vocab["multipliers"],
         fractions=vocab["fractions"], hedges=vocab["hedges"], hedge_regex=hedge_regex,
         countries=countries, country_regex=country_regex, alias_to_country=alias_to_country, home=home,
-        metrics=metrics, metric_regexes=metric_regexes,
-        metric_rank={name: i for i, (name, _) in enumerate(metric_regexes)},
-        target_regex=regex.compile(_stem_regex(metrics["target"]["keywords"]), FLAGS) if "target" in metrics
-        else regex.compile(r"(?!)"),
+        metrics=metrics, metric_rank={name: i for i, (name, _) in enumerate(keyword_lists)},
         statuses=statuses,
         status_before=_phrase_regexes(statuses, "before"), status_after=_phrase_regexes(statuses, "after"),
         nouns=items["nouns"], designations=items["designations"], designation_origin=items["origin"],
         designation_noun=items["noun_of"], units=units, direction=direction, number_words=number_word_list,
         number_word_regex=number_word_regex, lead_in_regex=lead_in_regex,
-        change_regex=regex.compile(_stem_regex(vocab["changes"]) + r"\s+(?:\w+\s+)?$", FLAGS)
-        if vocab["changes"] else regex.compile(r"(?!)"),
-        metric_keywords=_keyword_scanner([(name, spec["keywords"]) for name, spec in metrics.items() if spec["keywords"]]),
+        change_regex=re.compile(_stem_regex(vocab["changes"]) + r"\s+(?:\w+\s+)?$")
+        if vocab["changes"] else re.compile(r"(?!)"),
+        metric_keywords=_keyword_scanner(keyword_lists),
         placeholder_needles=needles,
         source_dir=folder,
     )
