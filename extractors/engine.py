@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from decimal import Decimal
 
 import regex
 
-from extractors.errors import BudgetExceeded
+from extractors.budget import Budget, Expired
 from extractors.fx import usd_rate, warm_up
 from extractors.lowered import lowered
 from extractors.model import Document, Fact
@@ -74,7 +73,14 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
     """
     rules = rules or default_rules()
     warm_up()  # one-off loading of the bundled FX series must not count against a document's budget
-    deadline = time.monotonic() + budget_s
+    with Budget(budget_s, doc.path) as budget:
+        try:
+            return _extract(doc, rules, budget)
+        except Expired:
+            raise budget.exceeded() from None
+
+
+def _extract(doc: Document, rules: Rules, budget: Budget) -> list[Fact]:
     text = doc.text.translate(_WIDTH) if _NEEDS_WIDTH_MAP.search(doc.text) else doc.text
     lower = lowered(text)
     published = _date(doc.published)
@@ -85,13 +91,13 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
     figure = 0
     mention_index = 0
     for s, e in split_sentences(text, doc.body_start):
-        if time.monotonic() > deadline:
-            raise BudgetExceeded(f"{doc.path}: extraction took longer than {budget_s:g} s")
+        budget.check()
         starts = _match_starts(lower, anchors, s, e, rules)
         if not starts:
             continue
         tokens = needle_tokens(lower[s:e])
-        patterns = [p for p in rules.patterns if not p.needles.isdisjoint(tokens)]
+        patterns = [(p, max(lower.rfind(t, s, e) for t in found))
+                    for p in rules.patterns if (found := p.needles.intersection(tokens))]
         if not patterns:
             continue
         while mention_index < len(mentions) and mentions[mention_index][0] < s:
@@ -102,7 +108,7 @@ def extract(doc: Document, rules: Rules | None = None, budget_s: float = 5.0) ->
             in_sentence.append(mentions[j])
             j += 1
         sentence = _Sentence(s, e, in_sentence, lower)
-        chosen = _matches(text, starts, e, patterns, deadline, doc.path, budget_s)
+        chosen = _matches(text, starts, e, patterns, budget)
         previous: Fact | None = None
         for pattern, match in chosen:
             fact = _build(doc, text, sentence, pattern, match, rules, published)
@@ -216,25 +222,26 @@ _PLACES = {
 }
 
 
-def _matches(text: str, starts: dict[str, list[int]], e: int, patterns: list[Pattern], deadline: float,
-             path: str, budget_s: float) -> list[tuple[Pattern, regex.Match]]:
+def _matches(text: str, starts: dict[str, list[int]], e: int, patterns: list[tuple[Pattern, int]],
+             budget: Budget) -> list[tuple[Pattern, regex.Match]]:
     """Rule matches at the candidate starts, then the best non-overlapping set (longer, then higher priority).
 
-    `patterns` are the rules whose needles the sentence holds: no other rule can yield a figure there."""
+    `patterns` are the rules whose needles the sentence holds (no other rule can yield a figure there), each
+    with where the last of its needles begins: a match holds a needle, so it cannot start after that."""
     found: list[tuple[Pattern, regex.Match]] = []
-    for pattern in patterns:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise BudgetExceeded(f"{path}: extraction took longer than {budget_s:g} s")
+    for pattern, reach in patterns:
+        timeout = budget.match_timeout()
         match = pattern.compiled.match
         try:
             for place in _PLACES[pattern.starts_at]:
                 for start in starts[place]:
-                    m = match(text, start, e, None, False, remaining)  # positional: kwargs cost per call
+                    if start > reach:
+                        continue
+                    m = match(text, start, e, None, False, timeout)  # positional: kwargs cost per call
                     if m is not None and m.end() > m.start():
                         found.append((pattern, m))
-        except TimeoutError as exc:
-            raise BudgetExceeded(f"{path}: rule '{pattern.id}' took longer than {budget_s:g} s") from exc
+        except (TimeoutError, Expired) as exc:
+            raise budget.exceeded(f"rule '{pattern.id}'") from exc
     if len(found) > 1:
         found.sort(key=lambda pm: (-(pm[1].end() - pm[1].start()), -pm[0].priority, pm[1].start()))
     chosen: list[tuple[Pattern, regex.Match]] = []

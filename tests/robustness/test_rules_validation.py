@@ -7,6 +7,9 @@ budget, the defence for a slow pattern the load-time check cannot see, is tested
 from __future__ import annotations
 
 import shutil
+import signal
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,14 +219,63 @@ def test_slow_pattern_passes_the_load_time_check() -> None:
     assert check_pattern_safety(SLOW_PATTERN) is None
 
 
+def _in_a_thread(work: Callable[[], object]) -> BaseException | None:
+    """Run `work` in another thread (as Streamlit runs pages) and return what it raised."""
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            raised.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the budget did not stop the slow pattern"
+    return raised[0] if raised else None
+
+
+@pytest.mark.parametrize("where", ["main thread (alarm)", "other thread (match timeouts)"])
 @pytest.mark.parametrize("spaces", [pytest.param(26, id="~30 s without a budget"),
                                     pytest.param(60, id="years without a budget")])
-def test_slow_pattern_stopped_by_the_budget(spaces: int, tmp_path: Path) -> None:
+def test_slow_pattern_stopped_by_the_budget(spaces: int, where: str, tmp_path: Path) -> None:
     rules = load_rules(slow_rules_folder(tmp_path))
     doc = Document(text="India paid 1" + " " * spaces + "rupee.", path="slow.txt")
-    with pytest.raises(BudgetExceeded) as caught:
-        extract(doc, rules=rules, budget_s=0.05)
-    assert "slow.txt" in str(caught.value) and "money.slow" in str(caught.value)
+
+    if where.startswith("main"):
+        with pytest.raises(BudgetExceeded) as caught:
+            extract(doc, rules=rules, budget_s=0.05)
+        error: BaseException | None = caught.value
+    else:
+        error = _in_a_thread(lambda: extract(doc, rules=rules, budget_s=0.05))
+
+    assert isinstance(error, BudgetExceeded)
+    assert "slow.txt" in str(error) and "money.slow" in str(error)
+
+
+def test_the_alarm_is_put_back_as_it_was(tmp_path: Path) -> None:
+    """After a document, finished or stopped, no timer is left running and SIGALRM has its old handler."""
+    rules = load_rules(slow_rules_folder(tmp_path))
+    extract(Document(text="India paid Russia $44 billion."), rules=rules, budget_s=0.05)
+    with pytest.raises(BudgetExceeded):
+        extract(Document(text="India paid 1" + " " * 40 + "rupee."), rules=rules, budget_s=0.05)
+
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+
+
+def test_a_program_that_uses_the_alarm_itself_keeps_it(tmp_path: Path) -> None:
+    """A host program's own SIGALRM handler is left alone; the budget falls back to match timeouts."""
+    rules = load_rules(slow_rules_folder(tmp_path))
+    rung: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: rung.append(signum))
+    try:
+        with pytest.raises(BudgetExceeded, match="money.slow"):
+            extract(Document(text="India paid 1" + " " * 40 + "rupee."), rules=rules, budget_s=0.05)
+        assert signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL and rung == []
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_slow_rules_still_extract_ordinary_text(tmp_path: Path) -> None:
