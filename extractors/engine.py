@@ -180,12 +180,9 @@ def _number_anchors(text: str, lower: str, start: int, rules: Rules) -> list[int
         if b - a == 4 and text[a:a + 2] in ("19", "20") and not _year_may_be_figure(text, lower, a, b, rules):
             continue
         anchors.append(a)
-    if any(w in lower for w in rules.number_words):
-        for m in rules.number_word_regex.finditer(lower, start):
-            a = m.start()
-            if a == 0 or not (lower[a - 1].isalnum() or lower[a - 1] in "-_"):
-                anchors.append(a)
-        anchors.sort()
+    words = [a for m in rules.number_word_regex.finditer(lower, start) if (a := m.start()) == 0 or lower[a - 1] != "-"]
+    if words:
+        anchors = sorted(anchors + words)
     return anchors
 
 

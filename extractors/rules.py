@@ -222,7 +222,7 @@ class Rules:
     units: dict[str, tuple[str, float]]     # lower surface -> (pint unit string, factor)
     direction: dict[str, Any]
     number_words: list[str]                 # lower-case number and fraction words ("two", "a third")
-    number_word_regex: Any                  # finds them in lower-cased text
+    number_word_regex: Any                  # finds them at word starts in lowered text (the engine drops "-ten")
     lead_in_regex: Any                      # what may stand just before a number and start a match
     metric_keywords: Any                    # one regex; the group that matched names the metric
     change_regex: Any                       # "rose 25%": a rate of change, not a share
@@ -627,7 +627,9 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     # engine can skip ahead quickly; word edges on the left are checked by the caller.
     number_word_list = sorted({w.lower() for w in list(vocab["units"]) + list(vocab["tens"]) + ["dozen"]
                                + list(vocab["fractions"])})
-    number_word_regex = re.compile(_trie(["a dozen"] + number_word_list) + r"(?!\w)")
+    firsts = "".join(sorted({w[0] for w in number_word_list} | {"a"}))
+    number_word_regex = re.compile(rf"\b(?=[{regex.escape(firsts)}])" + _trie(["a dozen"] + number_word_list)
+                                   + r"(?!\w)")
     symbols = _symbol_alternation(list(vocab["symbols"]))
     lead_in_regex = re.compile(rf"(?P<symbol>{symbols})|(?P<sign>[-\u2212]|\bminus\b)|(?P<word>\bbetween\b)")
     return Rules(
