@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - Python < 3.11
     import sre_parse  # type: ignore[no-redef]
 
 from extractors.errors import RulesError
+from extractors.scanning import with_first_chars
 
 RULES_DIR = Path(__file__).with_name("rules")
 KINDS = ("money", "count", "percent", "physical")
@@ -631,7 +632,8 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     number_word_regex = re.compile(rf"\b(?=[{regex.escape(firsts)}])" + _trie(["a dozen"] + number_word_list)
                                    + r"(?!\w)")
     symbols = _symbol_alternation(list(vocab["symbols"]))
-    lead_in_regex = re.compile(rf"(?P<symbol>{symbols})|(?P<sign>[-\u2212]|\bminus\b)|(?P<word>\bbetween\b)")
+    lead_in_regex = re.compile(with_first_chars(
+        rf"(?P<symbol>{symbols})|(?P<sign>[-\u2212]|\bminus\b)|(?P<word>\bbetween\b)"))
     return Rules(
         patterns=patterns,
         currency_symbols={k.lower(): v for k, v in vocab["symbols"].items()},

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from extractors.scanning import with_first_chars
+
 # A full stop after one of these does not end a sentence.
 ABBREVIATIONS = frozenset("""
 rs re mr mrs ms dr st no nos vs etc jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp
@@ -18,7 +20,8 @@ MAX_SENTENCE = 2000  # a run-on "sentence" longer than this is cut, to bound the
 
 # A run of terminators is tried once, from its first character, and never backtracked into: a line of
 # ten thousand dots ("........") would otherwise be rescanned from every dot (quadratic).
-_BOUNDARY = re.compile(r"""(?<![.!?])[.!?]++["”’)\]]*+(?=\s+["“‘(\[]?[A-Z0-9₹$€£])|\n\s*\n|\n(?=\s*[A-Z"“‘#*\-•])""")
+_BOUNDARY = re.compile(with_first_chars(
+    r"""(?<![.!?])[.!?]++["”’)\]]*+(?=\s+["“‘(\[]?[A-Z0-9₹$€£])|\n\s*\n|\n(?=\s*[A-Z"“‘#*\-•])"""))
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
 
