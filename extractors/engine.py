@@ -23,6 +23,7 @@ from extractors.model import Document, Fact
 from extractors.numbers import parse_number, scale_of
 from extractors.periods import Period, find_periods
 from extractors.rules import Pattern, Rules, default_rules, needle_tokens
+from extractors.scanning import with_first_chars
 from extractors.sentences import split_sentences
 
 # Full-width forms and look-alike signs are matched as their ASCII twins. The mapping keeps
@@ -37,7 +38,8 @@ PLAUSIBLE_COUNT = 1e8
 PLAUSIBLE_PERCENT = 1000.0
 DEFENCE_METRICS = frozenset({"order", "delivery", "production", "deal_value", "arms_import_share"})
 # Scanned in lowered text (extractors.lowered) with the standard library engine, but for _PAIRED.
-_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\s+(?:with|to)\b|\bagainst\b|\bfrom\b")
+_CLAUSE_BREAK = re.compile(with_first_chars(
+    r";|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\s+(?:with|to)\b|\bagainst\b|\bfrom\b"))
 _PAIRED = re.compile(r"\s*[(\[,]\s*(?:or\s+|about\s+|around\s+|roughly\s+|approximately\s+|nearly\s+)?\Z")
 _YEARLIKE = re.compile(r"(?:19|20)[0-9]{2}")
 _VIEWPOINT_AFTER = re.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,2}?(?:export|import|shipment|sales?\b|purchase)")
@@ -54,6 +56,7 @@ class _Sentence:
     lower: str  # the document's text, lowered (see extractors.lowered)
     periods: list[Period] | None = None
     keywords: list[tuple[int, int, str, int]] | None = None
+    breaks: list[tuple[int, int]] | None = None  # clause breaks ("; while", "but"), as spans
 
 
 def extract_text(text: str, published: str | None = None, title: str | None = None,
@@ -364,11 +367,13 @@ def _distance(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
     return 0
 
 
-def _weighted(lower: str, fact: Fact, ks: int, ke: int) -> float:
+def _weighted(sentence: _Sentence, fact: Fact, ks: int, ke: int) -> float:
     """Distance from a figure to a word, doubled across a clause break ("; while", "but", "from")."""
     d = _distance(fact.start, fact.end, ks, ke)
     lo, hi = (ke, fact.start) if ke <= fact.start else (fact.end, ks)
-    if hi > lo and _CLAUSE_BREAK.search(lower, lo, hi):
+    if sentence.breaks is None:  # found once per sentence, not once per pair of figure and word
+        sentence.breaks = [m.span() for m in _CLAUSE_BREAK.finditer(sentence.lower, sentence.start, sentence.end)]
+    if hi > lo and any(lo <= bs and be <= hi for bs, be in sentence.breaks):
         d = d * 2 + 40
     return d
 
@@ -380,7 +385,7 @@ def _nearest_period(text: str, sentence: _Sentence, fact: Fact, published: date 
                   if p.end_offset <= fact.start or p.start_offset >= fact.end]
     if not candidates:
         return None
-    return min(candidates, key=lambda p: _weighted(sentence.lower, fact, p.start_offset, p.end_offset))
+    return min(candidates, key=lambda p: _weighted(sentence, fact, p.start_offset, p.end_offset))
 
 
 def _metric(text: str, sentence: _Sentence, fact: Fact, rules: Rules, period: Period | None) -> str:
@@ -400,7 +405,7 @@ def _metric(text: str, sentence: _Sentence, fact: Fact, rules: Rules, period: Pe
             continue
         if ks >= fact.start and ke <= fact.end and fact.kind != "count":
             continue
-        key = (_weighted(sentence.lower, fact, ks, ke), rank, name)
+        key = (_weighted(sentence, fact, ks, ke), rank, name)
         if best is None or key < best:
             best = key
     return best[2] if best else "other"

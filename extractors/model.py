@@ -41,7 +41,7 @@ class Document:
             self.doc_id = content_id(self.text[self.body_start:])
 
 
-@dataclass
+@dataclass(slots=True)  # many thousands per batch: less memory, quicker to build
 class Fact:
     """One figure with full provenance; `text[start:end] == surface` in its document."""
 

@@ -316,12 +316,12 @@ def _stem_trie(words: list[str]) -> str:
 def _keyword_scanner(groups: list[tuple[str, list[str]]]) -> re.Pattern:
     """One scanning regex over named keyword lists (for lowered text); the group that matched names the list.
 
-    The word edge is tested once and the first letter is checked before any list is tried, and each list
-    is a trie, so a position that starts no keyword costs a step or two.
+    The first letter is checked (the cheapest test) before the word edge and before any list is tried, and
+    each list is a trie, so a position that starts no keyword costs a step or two.
     """
     firsts = sorted({w[0].lower() for _, words in groups for w in words})
     bodies = [f"(?P<{name}>{_stem_trie(words)})" for name, words in groups]
-    return re.compile(r"\b(?=[" + regex.escape("".join(firsts)) + "])(?:" + "|".join(bodies) + ")")
+    return re.compile(r"(?=[" + regex.escape("".join(firsts)) + r"])\b(?:" + "|".join(bodies) + ")")
 
 
 def _load_vocabulary(path: Path) -> dict[str, Any]:
@@ -629,7 +629,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     number_word_list = sorted({w.lower() for w in list(vocab["units"]) + list(vocab["tens"]) + ["dozen"]
                                + list(vocab["fractions"])})
     firsts = "".join(sorted({w[0] for w in number_word_list} | {"a"}))
-    number_word_regex = re.compile(rf"\b(?=[{regex.escape(firsts)}])" + _trie(["a dozen"] + number_word_list)
+    number_word_regex = re.compile(rf"(?=[{regex.escape(firsts)}])\b" + _trie(["a dozen"] + number_word_list)
                                    + r"(?!\w)")
     symbols = _symbol_alternation(list(vocab["symbols"]))
     lead_in_regex = re.compile(with_first_chars(

@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import extractors.engine as engine
 import extractors.periods as periods
@@ -111,3 +113,12 @@ def test_period_needles_never_hide_a_period(phrase: str, monkeypatch: pytest.Mon
     _everything(monkeypatch)
     assert with_filters, phrase
     assert with_filters == periods.find_periods(f"Trade rose {phrase}.", published)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list(periods._NEEDS_WORDS) + ["x", " ", "-", "s", "ye", "fi", "2", "1"]), max_size=12))
+def test_the_one_scan_for_needed_strings_finds_each_of_them(pieces: list[str]) -> None:
+    """Overlapping and adjacent needed strings ("fy2019": "fy", "20", "19") are all found."""
+    text = "".join(pieces)
+
+    assert periods.needs_present(text) == {word for word in periods._NEEDS_WORDS if word in text}
