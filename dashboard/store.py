@@ -26,11 +26,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from extractors.model import Document, Fact
+
+if TYPE_CHECKING:  # pandas is imported in the functions that build frames: writers (ingest workers, the CLI)
+    import pandas as pd  # never load it, which saves them a third of a second each
 
 DbPath = str | os.PathLike[str]
 SaveOutcome = Literal["new", "unchanged", "updated"]
@@ -359,6 +360,7 @@ _UPSERT_REVIEW = """
 
 def is_blank(value: Any) -> bool:
     """None, NaN/NaT (what a DataFrame row gives for a missing value) or an empty string."""
+    import pandas as pd
     if value is None or (isinstance(value, str) and not value.strip()):
         return True
     try:
@@ -413,6 +415,7 @@ def save_reviews(db_path: DbPath, rows: Sequence[Mapping[str, Any]]) -> int:
 
 def _pair_string(frame: pd.DataFrame) -> pd.Series:
     """"A–B" for rows that have a pair, else missing (whole columns at once: a store holds 100,000 facts)."""
+    import pandas as pd
     pair = frame["pair_a"].astype("str") + PAIR_SEPARATOR + frame["pair_b"].astype("str")
     return pd.Series(pair, index=frame.index, dtype="str", name=None)
 
@@ -475,6 +478,7 @@ def facts_frame(
     ``effective_value_usd`` (value_usd scaled by the correction), ``effective_period_start``,
     ``effective_period_end`` and ``effective_item``. Dates stay ISO strings; ``parties`` is a list.
     """
+    import pandas as pd
     where, params = _facts_where(pair, metrics, kinds, start, end, include_rejected, plausible_only, fact_ids)
     sql = _FACTS_SELECT + where + " ORDER BY d.published, f.doc_id, f.start, f.fact_id"
     with connect(db_path) as conn:
@@ -538,6 +542,7 @@ def count_facts(db_path: DbPath, pair: tuple[str, str] | None = None, start: str
 def fact_periods(db_path: DbPath, pair: tuple[str, str] | None = None) -> pd.DataFrame:
     """The distinct ``effective_period_start``, ``effective_period_end`` and ``published`` of the facts
     :func:`facts_frame` returns by default: what a period slider needs, without reading every fact."""
+    import pandas as pd
     where, params = _facts_where(pair)
     sql = ("SELECT DISTINCT coalesce(r.corrected_period_start, f.period_start) AS effective_period_start, "
            "coalesce(r.corrected_period_end, f.period_end) AS effective_period_end, d.published"
@@ -565,6 +570,7 @@ def _add_effective_values(frame: pd.DataFrame) -> pd.DataFrame:
 
 def documents_frame(db_path: DbPath) -> pd.DataFrame:
     """One row per document (without its text), newest publication first, with fact and review counts."""
+    import pandas as pd
     sql = """
         SELECT d.doc_id, d.path, d.title, d.source, d.url, d.published, d.retrieved, d.encoding,
                d.pair_a, d.pair_b, d.extractor_version, d.n_facts,
@@ -619,6 +625,7 @@ def summary(db_path: DbPath, pair: tuple[str, str] | None = None) -> dict[str, A
 
 def orphaned_reviews(db_path: DbPath) -> pd.DataFrame:
     """Reviews whose figure (span, surface and value) the current extraction no longer produces."""
+    import pandas as pd
     sql = f"""
         SELECT r.review_id, r.doc_id, d.title, r.start, r."end", r.surface, r.value, r.status,
                r.corrected_value, r.corrected_period_start, r.corrected_period_end, r.corrected_item,

@@ -98,8 +98,8 @@ def _extract(doc: Document, rules: Rules, budget: Budget) -> list[Fact]:
         starts = _match_starts(lower, anchors, s, e, rules)
         if not starts:
             continue
-        tokens = needle_tokens(lower[s:e])
-        patterns = [(p, max(lower.rfind(t, s, e) for t in found))
+        tokens = needle_tokens(lower, s, e)
+        patterns = [(p, _last_needle(lower, found, s, e))
                     for p in rules.patterns if (found := p.needles.intersection(tokens))]
         if not patterns:
             continue
@@ -126,6 +126,11 @@ def _extract(doc: Document, rules: Rules, budget: Budget) -> list[Fact]:
             facts.append(fact)
             previous = fact
     return facts
+
+
+def _last_needle(lower: str, needles: set[str], s: int, e: int) -> int:
+    """Where the last of a rule's needles in the sentence begins: a match holds one, so starts no later."""
+    return max(lower.rfind(needle, s, e) for needle in needles)
 
 
 def _date(value: str | None) -> date | None:
@@ -204,12 +209,12 @@ def _match_starts(lower: str, anchors: list[int], s: int, e: int, rules: Rules) 
         return {}
     numbers = anchors[lo:hi]
     starts: dict[str, list[int]] = {"number": numbers, "symbol": [], "sign": [], "word": []}
-    seen: set[int] = set()
-    for a in numbers:
-        for lead in rules.lead_in_regex.finditer(lower, max(s, a - LEAD_IN_REACH), a):
-            if lead.start() not in seen:
-                seen.add(lead.start())
-                starts[lead.lastgroup].append(lead.start())
+    # One scan over the sentence up to its last number; a lead-in counts when a number follows within reach.
+    for lead in rules.lead_in_regex.finditer(lower, max(s, numbers[0] - LEAD_IN_REACH), numbers[-1]):
+        begin, end = lead.span()
+        following = bisect_left(numbers, end)
+        if following < len(numbers) and numbers[following] - LEAD_IN_REACH <= begin:
+            starts[lead.lastgroup].append(begin)
     return starts
 
 

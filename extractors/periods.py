@@ -18,8 +18,12 @@ from datetime import date
 from extractors.lowered import lowered
 from extractors.scanning import with_first_chars
 
-MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+# English names, written out: `calendar.month_name` follows the process's locale, and the news is in English.
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+MONTH_ABBR = ("",) + tuple(name[:3] for name in MONTH_NAMES)  # MONTH_ABBR[1] == "Jan"
+MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
+MONTHS.update({name[:3].lower(): i for i, name in enumerate(MONTH_NAMES, start=1)})
 MONTHS["sept"] = 9
 MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4}
@@ -74,9 +78,9 @@ def _two_digit_year(value: str, century_from: int | None = None) -> int:
 def _month_label(start: date, end: date) -> str:
     if start.year == end.year:
         if start.month == end.month:
-            return f"{calendar.month_abbr[start.month]} {start.year}"
-        return f"{calendar.month_abbr[start.month]}–{calendar.month_abbr[end.month]} {end.year}"
-    return f"{calendar.month_abbr[start.month]} {start.year}–{calendar.month_abbr[end.month]} {end.year}"
+            return f"{MONTH_ABBR[start.month]} {start.year}"
+        return f"{MONTH_ABBR[start.month]}–{MONTH_ABBR[end.month]} {end.year}"
+    return f"{MONTH_ABBR[start.month]} {start.year}–{MONTH_ABBR[end.month]} {end.year}"
 
 
 def _ref_year(word: str | None, published: date | None) -> int | None:
@@ -182,7 +186,7 @@ def _resolve(name: str, m: re.Match, published: date | None) -> tuple[date, date
         start = date(year - 1, month % 12 + 1, 1) if month != 12 else date(year, 1, 1)
         if month == 3:
             return (*fiscal_year(year), False, False)
-        return start, end, f"12 months to {calendar.month_abbr[month]} {year}", False, False
+        return start, end, f"12 months to {MONTH_ABBR[month]} {year}", False, False
     if name == "relative_month":
         if published is None:
             return None

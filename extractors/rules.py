@@ -691,9 +691,9 @@ NEEDLE_TOKENS = re.compile(r"[^\W\d_]+|[^\w\s]")  # runs of letters, and single 
 _WEAK_SIGNS = frozenset("-–/.,'’()&")
 
 
-def needle_tokens(text: str) -> set[str]:
-    """The tokens of a lower-cased text that needles are looked up in."""
-    return set(NEEDLE_TOKENS.findall(text))
+def needle_tokens(text: str, pos: int = 0, endpos: int | None = None) -> set[str]:
+    """The tokens of a lower-cased text (of `text[pos:endpos]`) that needles are looked up in."""
+    return set(NEEDLE_TOKENS.findall(text, pos, len(text) if endpos is None else endpos))
 
 
 def _needles(surfaces: list[str]) -> frozenset[str]:

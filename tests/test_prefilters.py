@@ -1,7 +1,8 @@
 """The cheap tests that spare the expensive patterns must never change what is found.
 
-A sentence skips a kind's rules when it holds none of the kind's needles, and skips a period pattern when
-it lacks the strings that pattern needs. Both are necessary conditions: these tests check them against
+A sentence skips a kind's rules when it holds none of the kind's needles, a rule is not tried after the last
+of its needles, and a sentence skips a period pattern when it lacks the strings that pattern needs. All are
+necessary conditions: these tests check them against
 every vocabulary surface, and check that extraction over the sample corpus, the gold articles and every
 rule example is identical with the prefilters switched off.
 """
@@ -66,9 +67,11 @@ def test_needles_choose_the_rules_a_sentence_may_match(sentence: str, rules: set
 
 
 def _everything(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Switch both prefilters off: every kind's needles and every period string count as present."""
+    """Switch the prefilters off: every kind's needles and every period string count as present, and every
+    rule is tried up to the sentence's end."""
     all_needles = set().union(*default_rules().placeholder_needles.values())
-    monkeypatch.setattr(engine, "needle_tokens", lambda text: all_needles)
+    monkeypatch.setattr(engine, "needle_tokens", lambda *_: all_needles)
+    monkeypatch.setattr(engine, "_last_needle", lambda lower, needles, s, e: e)
     monkeypatch.setattr(periods, "needs_present", lambda *_: set(periods._NEEDS_WORDS))
 
 
