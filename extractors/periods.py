@@ -148,20 +148,12 @@ _PATTERNS: list[tuple[str, tuple[str, ...], re.Pattern]] = [
     ("year", _CENTURIES, _scanner(rf"(?<![\w-])(?:calendar\s+year\s+)?(?P<y>{YEAR})(?![\w-])", F)),
 ]
 _NEEDS_WORDS = tuple(sorted({w for _, needs, _ in _PATTERNS for w in needs}))
-# The longest needed string at every position (a lookahead, so overlapping ones are all found), in one scan;
-# a needed string that begins another ("fy" of "fy24" would be) is present wherever the longer one is.
-_NEEDS_SCAN = re.compile("(?=[{}])(?=({}))".format(
-    re.escape("".join(sorted({w[0] for w in _NEEDS_WORDS}))),
-    "|".join(re.escape(w) for w in sorted(_NEEDS_WORDS, key=len, reverse=True))))
-_PREFIXES = {w: {p for p in _NEEDS_WORDS if p != w and w.startswith(p)} for w in _NEEDS_WORDS}
 
 
 def needs_present(lower: str) -> set[str]:
-    """Which of the patterns' needed strings a lower-cased text holds."""
-    found = set(_NEEDS_SCAN.findall(lower))
-    for word in list(found):
-        found |= _PREFIXES[word]
-    return found
+    """Which of the patterns' needed strings a lower-cased text holds (three dozen substring tests: faster
+    than one regex scan that finds them all)."""
+    return {word for word in _NEEDS_WORDS if word in lower}
 
 
 def _resolve(name: str, m: re.Match, published: date | None) -> tuple[date, date, str, bool, bool] | None:  # noqa: C901
