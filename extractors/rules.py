@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - Python < 3.11
 
 from extractors.errors import RulesError
 from extractors.scanning import with_first_chars
+from extractors.units import save_answers
 
 RULES_DIR = Path(__file__).with_name("rules")
 KINDS = ("money", "count", "percent", "physical")
@@ -614,6 +615,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     direction = _load_direction(folder / "direction.yaml")
     needles = _placeholder_needles(vocab, items, units)
     patterns = _load_patterns(folder / "patterns.yaml", _placeholders(vocab, items, units), needles)
+    save_answers()  # pint's answers for the next process (extractors.units)
 
     alias_to_country = {a: name for name, spec in countries.items() for a in spec["aliases"]}
     alias_alt = _trie(list(alias_to_country), fold_case=False)
