@@ -32,8 +32,8 @@ _MAGIC = (
 )
 # libyaml when the wheel has it (ten times faster; the same safe constructor), else pure Python.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FRONT_MATTER = regex.compile(r"\A---[ \t]*\r?\n(?:(?P<yaml>.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)", regex.DOTALL)
-_HTML_SNIFF = regex.compile(r"\A\s*(?:<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>])", regex.IGNORECASE)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:(?P<yaml>.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_HTML_SNIFF = re.compile(r"\A\s*(?:<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>])", re.IGNORECASE)
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)[a-z]*,?\s+)?"
 _DATELINE = regex.compile(
@@ -45,7 +45,7 @@ _DATELINE = regex.compile(
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Decode bytes as text, honouring BOMs, falling back to Windows-1252; refuse binaries."""
-    if not data.strip():
+    if not data or data.isspace():
         raise InputError(name, "empty document")
     if len(data) > MAX_BYTES:
         raise InputError(name, f"too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB)")
@@ -75,7 +75,7 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # C0 controls other than tab
 
 
 def _checked(text: str, name: str) -> str:
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError(name, "empty document")
     if "\x00" in text:  # after any BOM too: "\xef\xbb\xbf" then binary is still binary
         raise InputError(name, "not a text document (contains NUL bytes)")
