@@ -299,9 +299,51 @@ def prepare_document(doc: Document, facts: Sequence[Fact], extractor_version: st
 
 
 def save_prepared(db_path: DbPath, prepared: Sequence[PreparedDocument]) -> list[SaveOutcome]:
-    """Write prepared documents in one transaction; outcomes as :func:`save_document` gives them."""
+    """Write prepared documents in one transaction; outcomes as :func:`save_document` gives them.
+
+    The stored versions are looked up in one query and the new rows go in with one statement per table:
+    the one process that writes during an ingest shares the machine with the workers. A batch naming the
+    same document twice is written one document at a time, so the second sees the first."""
     with connect(db_path) as conn, write_transaction(conn):
-        return [_save_prepared(conn, p) for p in prepared]
+        ids = [p.values["doc_id"] for p in prepared]
+        if len(set(ids)) < len(ids):
+            return [_save_prepared(conn, p) for p in prepared]
+        stored = _stored_versions(conn, ids)
+        outcomes: list[SaveOutcome] = []
+        new_documents: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []
+        for p in prepared:
+            values = p.values
+            before = stored.get(values["doc_id"])
+            if before == (values["extractor_version"], values["facts_digest"]):
+                outcomes.append("unchanged")
+                continue
+            if before is None:
+                new_documents.append(values)
+            else:
+                _replace_document(conn, values)
+            rows.extend(p.rows)
+            outcomes.append("new" if before is None else "updated")
+        conn.executemany(_INSERT_DOCUMENT, new_documents)
+        conn.executemany(_INSERT_FACT, rows)
+        return outcomes
+
+
+def _stored_versions(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    for i in range(0, len(doc_ids), 500):  # SQLite allows some hundreds of parameters per statement
+        chunk = doc_ids[i:i + 500]
+        marks = ", ".join("?" * len(chunk))
+        query = f"SELECT doc_id, extractor_version, facts_digest FROM documents WHERE doc_id IN ({marks})"  # noqa: S608 - placeholders only
+        for doc_id, version, digest in conn.execute(query, chunk):
+            found[doc_id] = (version, digest)
+    return found
+
+
+def _replace_document(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
+    """Keep `retrieved`: re-extracting is not re-retrieving. The facts go; the caller inserts the new ones."""
+    conn.execute(_UPDATE_DOCUMENT, values)
+    conn.execute("DELETE FROM facts WHERE doc_id = ?", (values["doc_id"],))
 
 
 def _save_prepared(conn: sqlite3.Connection, prepared: PreparedDocument) -> SaveOutcome:
@@ -313,9 +355,8 @@ def _save_prepared(conn: sqlite3.Connection, prepared: PreparedDocument) -> Save
         return "unchanged"
     if stored is None:
         conn.execute(_INSERT_DOCUMENT, values)
-    else:  # keep `retrieved`: re-extracting is not re-retrieving
-        conn.execute(_UPDATE_DOCUMENT, values)
-        conn.execute("DELETE FROM facts WHERE doc_id = ?", (values["doc_id"],))
+    else:
+        _replace_document(conn, values)
     conn.executemany(_INSERT_FACT, prepared.rows)
     return "new" if stored is None else "updated"
 

@@ -175,6 +175,31 @@ def test_a_batch_saves_like_one_document_at_a_time(db_path, tmp_path, stored, ma
     assert store.facts_frame(db_path)[columns].equals(store.facts_frame(singles_db)[columns])
 
 
+def test_a_batch_of_distinct_documents_saves_like_one_at_a_time(db_path, tmp_path, stored, make_document,
+                                                                 sample_facts):
+    """The batched write (one lookup, one insert per table): unchanged, updated and new in one call."""
+    doc, facts = stored
+    changed = make_document(text=doc.text + "\n\nA second article.", pair=["France", "India"])
+    fresh = make_document(text=doc.text + "\n\nA third article.")
+    singles_db = tmp_path / "singles.db"
+    for target in (db_path, singles_db):
+        store.save_document(target, changed, sample_facts(changed), V1)
+    store.save_document(singles_db, doc, facts, V1)
+    batch = [(doc, facts), (changed, sample_facts(changed)[:1]), (fresh, sample_facts(fresh))]
+    singles = [store.save_document(singles_db, d, f, V1) for d, f in batch]
+
+    assert store.save_documents(db_path, batch, V1) == singles == ["unchanged", "updated", "new"]
+    columns = ["doc_id", "surface", "value", "metric", "period_label"]
+    ours, theirs = store.facts_frame(db_path)[columns], store.facts_frame(singles_db)[columns]
+    assert (ours["doc_id"] == changed.doc_id).sum() == 1  # the update replaced its facts
+    assert (ours["doc_id"] == fresh.doc_id).sum() == (ours["doc_id"] == doc.doc_id).sum() > 1
+    assert ours.sort_values(columns).reset_index(drop=True).equals(
+        theirs.sort_values(columns).reset_index(drop=True))
+    documents = ["doc_id", "title", "n_facts", "extractor_version"]
+    assert store.documents_frame(db_path)[documents].sort_values("doc_id").reset_index(drop=True).equals(
+        store.documents_frame(singles_db)[documents].sort_values("doc_id").reset_index(drop=True))
+
+
 def test_a_failing_batch_saves_nothing(db_path, stored, make_document, sample_facts):
     doc, facts = stored
     fresh = make_document(text=doc.text + "\n\nA later paragraph.")
