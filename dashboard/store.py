@@ -232,7 +232,9 @@ def _digest(records: Iterable[dict[str, Any]]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _fact_row(record: dict[str, Any], doc: Document, extractor_version: str) -> dict[str, Any]:
+def _fact_row(record: dict[str, Any], doc: Document, extractor_version: str) -> tuple[Any, ...]:
+    """The values of one facts row, in `_FACT_INSERT_COLUMNS` order (binding by position is a third faster
+    than by name, and the writer inserts some thousands of rows a second)."""
     row = {key: record[key] for key in FACT_COLUMNS}
     row["parties"] = json.dumps(record["parties"], ensure_ascii=False)
     row["plausible"] = int(bool(record["plausible"]))
@@ -241,12 +243,12 @@ def _fact_row(record: dict[str, Any], doc: Document, extractor_version: str) -> 
     row["pair_a"], row["pair_b"] = _sorted_pair(parties if len(parties) >= 2 else doc.pair)
     row["doc_id"] = doc.doc_id
     row["extractor_version"] = extractor_version
-    return row
+    return tuple(row[column] for column in _FACT_INSERT_COLUMNS)
 
 
 _FACT_INSERT_COLUMNS = ("doc_id", *FACT_COLUMNS, "pair_a", "pair_b", "extractor_version")
 _INSERT_FACT = "INSERT INTO facts ({}) VALUES ({})".format(
-    ", ".join(f'"{c}"' for c in _FACT_INSERT_COLUMNS), ", ".join(f":{c}" for c in _FACT_INSERT_COLUMNS)
+    ", ".join(f'"{c}"' for c in _FACT_INSERT_COLUMNS), ", ".join("?" for _ in _FACT_INSERT_COLUMNS)
 )
 _DOCUMENT_FIELDS = (
     "path", "title", "source", "url", "published", "encoding", "pair_a", "pair_b", "text",
@@ -283,7 +285,7 @@ class PreparedDocument:
     that the one process that writes spends its time writing."""
 
     values: dict[str, Any]
-    rows: list[dict[str, Any]]
+    rows: list[tuple[Any, ...]]  # facts rows in _FACT_INSERT_COLUMNS order
 
 
 def prepare_document(doc: Document, facts: Sequence[Fact], extractor_version: str) -> PreparedDocument:
@@ -311,7 +313,7 @@ def save_prepared(db_path: DbPath, prepared: Sequence[PreparedDocument]) -> list
         stored = _stored_versions(conn, ids)
         outcomes: list[SaveOutcome] = []
         new_documents: list[dict[str, Any]] = []
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
         for p in prepared:
             values = p.values
             before = stored.get(values["doc_id"])
