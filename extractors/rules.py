@@ -41,7 +41,7 @@ class _LineDict(dict):
     line: int = 0
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when built with it: 5x faster
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
     """Safe loader whose mappings remember the line they start on (for error messages)."""
 
 

@@ -60,19 +60,19 @@ def _apply(ureg: pint.UnitRegistry, line: str) -> None:
 def define(line: str) -> None:
     """Add a definition line (pint's grammar); a line pint rejects raises here."""
     global _applied
-    if _known(["define", line]) is None:
+    question = _question("define", line)  # asked with the definitions before this one
+    if question not in _load_answers():
         ureg = registry()
         _apply(ureg, line)
         _applied += 1
-        _defines.append(line)
-        _remember(["define", line], True)  # the key holds the definitions before this one
-        return
-    _defines.append(line)
+        _remember(question, True)
+    _defines.append(line)  # after a remembered answer, the registry takes the line when next needed
 
 
 def scale_factor(expression: str) -> float:
     """A dimensionless multiplier, e.g. '1e7' or 'crore'."""
-    known = _known(["scale", expression])
+    question = _question("scale", expression)
+    known = _load_answers().get(question)
     if known is not None:
         return float(known)
     import pint
@@ -80,13 +80,14 @@ def scale_factor(expression: str) -> float:
     quantity = registry().parse_expression(expression)
     factor = float(quantity) if not isinstance(quantity, pint.Quantity) else float(
         quantity.to("dimensionless").magnitude)
-    _remember(["scale", expression], factor)
+    _remember(question, factor)
     return factor
 
 
 def unit_conversion(unit: str, to: str | None = None) -> tuple[str, float]:
     """The unit string a fact carries and the factor from `unit` to it."""
-    known = _known(["unit", unit, to])
+    question = _question("unit", unit, to)
+    known = _load_answers().get(question)
     if known is not None:
         return str(known[0]), float(known[1])
     import pint
@@ -99,31 +100,21 @@ def unit_conversion(unit: str, to: str | None = None) -> tuple[str, float]:
     if not isinstance(target, pint.Quantity):
         target = ureg.Quantity(target)
     answer = str(target.units), float(source.to(target.units).magnitude)
-    _remember(["unit", unit, to], list(answer))
+    _remember(question, list(answer))
     return answer
 
 
 # --------------------------------------------------------------------------- pint's answers on disk
 
-def _key(question: list) -> str:
-    return json.dumps([question, _defines])
+def _question(*asked: str | None) -> str:
+    """The key of an answer: what was asked, and the definitions in force when it was."""
+    return json.dumps([list(asked), _defines])
 
 
-def _known(question: list) -> Any:
-    return _load_answers().get(_key(question))
-
-
-def _remember(question: list, answer: Any) -> None:
+def _remember(question: str, answer: Any) -> None:
     global _new_answers
-    _load_answers()[_key_before(question)] = answer
+    _load_answers()[question] = answer
     _new_answers = True
-
-
-def _key_before(question: list) -> str:
-    """A definition is remembered under the definitions made before it (it was just appended)."""
-    if question[0] == "define":
-        return json.dumps([question, _defines[:-1]])
-    return _key(question)
 
 
 def answers_file() -> Path | None:
