@@ -51,7 +51,6 @@ def _supplement() -> dict[str, tuple[list[date], list[float]]]:
 
 
 @lru_cache(maxsize=4096)
-@lru_cache(maxsize=8192)  # the tables never change in a process; a batch asks for the same days again and again
 def usd_rate(currency: str, day: date) -> tuple[float, str] | None:
     """USD per one unit of `currency` on `day`, and the date of the rate used; None when unknown.
 
