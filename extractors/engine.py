@@ -474,25 +474,9 @@ def _viewpoint_first(text: str, sentence: _Sentence, parties: list[str]) -> list
     return list(parties)
 
 
-def _direction_regex(rules: Rules) -> dict[str, re.Pattern]:
-    cached = getattr(rules, "_direction_compiled", None)
-    if cached is None:
-        from extractors.rules import _stem_regex
-
-        d = rules.direction
-        cached = {  # for lowered text
-            "supplier_after": re.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,3}?" + _stem_regex(d["supplier_after"])),
-            "recipient_after": re.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,3}?" + _stem_regex(d["recipient_after"])),
-            "supplier_before": re.compile(_stem_regex(d["supplier_before"]) + r"\s+(?:the\s+)?\Z"),
-            "recipient_before": re.compile(_stem_regex(d["recipient_before"]) + r"\s+(?:the\s+)?\Z"),
-        }
-        rules._direction_compiled = cached  # type: ignore[attr-defined]
-    return cached
-
-
 def _direction(text: str, sentence: _Sentence, fact: Fact, rules: Rules) -> tuple[str | None, str | None]:
     """Who supplies whom: cues around country names, else the item's usual origin."""
-    cues = _direction_regex(rules)
+    cues = rules.direction
     supplier = recipient = None
     by_distance = sorted(sentence.countries, key=lambda c: _distance(fact.start, fact.end, c[0], c[1]))
     for s, e, country in by_distance:

@@ -222,7 +222,7 @@ class Rules:
     designation_origin: dict[str, str]
     designation_noun: dict[str, str]
     units: dict[str, tuple[str, float]]     # lower surface -> (pint unit string, factor)
-    direction: dict[str, Any]
+    direction: dict[str, Any]               # cue name -> compiled cue, for lowered text (see _direction_cues)
     number_words: list[str]                 # lower-case number and fraction words ("two", "a third")
     number_word_regex: Any                  # finds them at word starts in lowered text (the engine drops "-ten")
     lead_in_regex: Any                      # what may stand just before a number and start a match
@@ -317,12 +317,11 @@ def _stem_trie(words: list[str]) -> str:
 def _keyword_scanner(groups: list[tuple[str, list[str]]]) -> re.Pattern:
     """One scanning regex over named keyword lists (for lowered text); the group that matched names the list.
 
-    The first letter is checked (the cheapest test) before the word edge and before any list is tried, and
+    The first letter is checked before the word edge and before any list is tried (`with_first_chars`), and
     each list is a trie, so a position that starts no keyword costs a step or two.
     """
-    firsts = sorted({w[0].lower() for _, words in groups for w in words})
     bodies = [f"(?P<{name}>{_stem_trie(words)})" for name, words in groups]
-    return re.compile(r"(?=[" + regex.escape("".join(firsts)) + r"])\b(?:" + "|".join(bodies) + ")")
+    return re.compile(with_first_chars(r"\b(?:" + "|".join(bodies) + ")"))
 
 
 def _load_vocabulary(path: Path) -> dict[str, Any]:
@@ -488,11 +487,20 @@ def _load_units(path: Path) -> dict[str, tuple[str, float]]:
     return units
 
 
-def _load_direction(path: Path) -> dict[str, Any]:
+def _load_direction(path: Path) -> dict[str, re.Pattern]:
+    """The cues around a country name that make it the supplier or the recipient, compiled for lowered text:
+    `*_after` match the text just after the name, `*_before` the text just before it."""
     data = _read_yaml(path)
     _expect_keys(path, data, {"supplier_after", "recipient_after", "supplier_before", "recipient_before"},
                  {"supplier_after", "recipient_after", "supplier_before", "recipient_before"})
-    return {key: _string_list(path, data, value, key) for key, value in data.items()}
+    words = {key: _string_list(path, data, value, key) for key, value in data.items()}
+    after, before = r"\A(?:'s|’s)?\s+(?:\w+\s+){0,3}?", r"\s+(?:the\s+)?\Z"
+    return {
+        "supplier_after": re.compile(after + _stem_regex(words["supplier_after"])),
+        "recipient_after": re.compile(after + _stem_regex(words["recipient_after"])),
+        "supplier_before": re.compile(_stem_regex(words["supplier_before"]) + before),
+        "recipient_before": re.compile(_stem_regex(words["recipient_before"]) + before),
+    }
 
 
 def _number_source(vocab: dict[str, Any]) -> str:
@@ -630,9 +638,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     # engine can skip ahead quickly; word edges on the left are checked by the caller.
     number_word_list = sorted({w.lower() for w in list(vocab["units"]) + list(vocab["tens"]) + ["dozen"]
                                + list(vocab["fractions"])})
-    firsts = "".join(sorted({w[0] for w in number_word_list} | {"a"}))
-    number_word_regex = re.compile(rf"(?=[{regex.escape(firsts)}])\b" + _trie(["a dozen"] + number_word_list)
-                                   + r"(?!\w)")
+    number_word_regex = re.compile(with_first_chars(r"\b" + _trie(["a dozen"] + number_word_list) + r"(?!\w)"))
     symbols = _symbol_alternation(list(vocab["symbols"]))
     lead_in_regex = re.compile(with_first_chars(
         rf"(?P<symbol>{symbols})|(?P<sign>[-\u2212]|\bminus\b)|(?P<word>\bbetween\b)"))
