@@ -95,7 +95,7 @@ def optional(module: str) -> ModuleType | None:
 
 # --------------------------------------------------------------------------- cached store reads
 
-def _db_token(db: str) -> tuple[int, ...]:
+def db_token(db: str) -> tuple[int, ...]:
     """Changes whenever the database files change, so writes from the CLI invalidate the caches too."""
     token: list[int] = []
     for suffix in ("", "-wal"):
@@ -177,13 +177,13 @@ def facts(view: View, *, all_pairs: bool = False, whole_period: bool = False,
     ``subset`` reads only some metrics and kinds."""
     pair = None if all_pairs else view.pair
     start, end = (None, None) if whole_period else (view.start, view.end)
-    return _guard(lambda: _facts(view.db, _db_token(view.db), pair, start, end, subset), "figures")
+    return _guard(lambda: _facts(view.db, db_token(view.db), pair, start, end, subset), "figures")
 
 
 def has_facts(view: View) -> bool:
     """Whether the view holds any fact at all, counted in SQL (a page that shows only some kinds of figure
     need not read all of them to know)."""
-    return _guard(lambda: _count_facts(view.db, _db_token(view.db), view.pair, view.start, view.end),
+    return _guard(lambda: _count_facts(view.db, db_token(view.db), view.pair, view.start, view.end),
                   "figures") > 0
 
 
@@ -191,7 +191,7 @@ def facts_by_id(view: View, ids: Sequence[int]) -> pd.DataFrame:
     """The view's facts with these ids, in the order given (unknown ids and ids outside the view ignored);
     read when a person selects figures, so that no page has to hold every fact of the view for that."""
     wanted = tuple(int(i) for i in dict.fromkeys(ids))
-    rows = _guard(lambda: _facts_by_id(view.db, _db_token(view.db), view.pair, view.start, view.end, wanted),
+    rows = _guard(lambda: _facts_by_id(view.db, db_token(view.db), view.pair, view.start, view.end, wanted),
                   "figures")
     return queries.facts_by_id(rows, wanted)
 
@@ -208,7 +208,7 @@ def derived(view: View, transform: Callable[..., Any], *args: Any, subset: Subse
     a chart (a rerun) redraws without recomputing registers and timelines. ``subset`` reads only the facts the
     transform looks at; it must not change the result (the transform filters to those rows itself)."""
     name = f"{transform.__module__}.{transform.__qualname__}"
-    return _guard(lambda: _derived(transform, name, view.db, _db_token(view.db), view.pair, view.start, view.end,
+    return _guard(lambda: _derived(transform, name, view.db, db_token(view.db), view.pair, view.start, view.end,
                                    args, subset), "figures")
 
 
@@ -221,7 +221,7 @@ def _memo(_build: Callable[[], Any], name: str, db: str, token: tuple[int, ...],
 def memo(view: View, name: str, build: Callable[[], Any], *key: Any) -> Any:
     """``build()`` once per view (store, pair, period) and ``key``, which must name everything else the result
     depends on (the page's own choices), so that a rerun — a click — does not rebuild tables and charts."""
-    return _memo(build, name, view.db, _db_token(view.db), view.pair, view.start, view.end, key)
+    return _memo(build, name, view.db, db_token(view.db), view.pair, view.start, view.end, key)
 
 
 class DrawnFigure(go.Figure):
@@ -282,7 +282,7 @@ def canonical_trade(view: View) -> pd.DataFrame | None:
 
 
 def documents(view: View) -> pd.DataFrame:
-    return _guard(lambda: _documents(view.db, _db_token(view.db)), "the list of documents")
+    return _guard(lambda: _documents(view.db, db_token(view.db)), "the list of documents")
 
 
 def document_text(view: View, doc_id: str) -> str | None:
@@ -372,7 +372,7 @@ def _year_range(label: str, bounds: tuple[int, int], *, key: str) -> tuple[int, 
 def sidebar() -> View:
     """Pair selector, period range and the store's freshness line, drawn on every page (from app.py)."""
     db = str(store.default_db_path())
-    token = _db_token(db)
+    token = db_token(db)
     available = _guard(lambda: _pairs(db, token), "the list of country pairs")
     labels = [queries.pair_label(p) for p in available]
     with st.sidebar:

@@ -327,7 +327,9 @@ def find_periods(text: str, published: date | None, pos: int = 0, endpos: int | 
             found.append(Period(s, e, start, end, label, is_target, shift))
             taken.append((s, e))
     found.sort(key=lambda p: p.start_offset)
-    return [_shift_relative(p, found) for p in found]
+    if any(p.is_relative_shift for p in found):
+        return [_shift_relative(p, found) for p in found]
+    return found
 
 
 def _shift_relative(period: Period, found: list[Period]) -> Period:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -18,14 +19,20 @@ from dashboard import store, ui
 from dashboard.corroboration import (
     EDITABLE_COLUMNS,
     conflicts,
+    document_choices,
+    dress_queue,
     filter_queue,
-    review_queue,
+    page_count,
+    queue_page,
+    review_order,
     review_rows,
 )
 
 EDITOR_KEY = "review_editor"
 SHOWN_KEY = "review_shown"  # the rows the editor showed, so Save maps edited positions to the right figures
 FLASH_KEY = "review_flash"
+PAGE_KEY, PAGE_SIZE_KEY = "review_page", "review_page_size"
+PAGE_SIZES = (50, 100, 250, 500)  # the editor shows one page: a browser table of 100,000 rows is unusable
 ANY = ""  # the "no filter" choice of every selectbox
 READ_ERRORS = (sqlite3.Error, OSError, store.SchemaError)
 
@@ -35,29 +42,29 @@ CONFLICTS_KEY, CONFLICTS_PARAM = "review_conflicts", "conflicts"
 _PLAIN = re.compile(r"[^\w\s\-\u2013.,]")
 
 
-@st.cache_data(show_spinner=False)
-def load_all_facts(db_path: str) -> pd.DataFrame:
-    """Every fact, rejected and implausible ones too: the queue must let a person undo a rejection."""
-    return store.facts_frame(db_path, include_rejected=True, plausible_only=False)
+class ReviewData(NamedTuple):
+    queue: pd.DataFrame      # every fact, in review order (review_order)
+    disputed: pd.DataFrame   # conflicts between outlets (conflicts)
+    pairs: list[str]
+    metrics: list[str]
+    documents: dict[str, str]  # doc_id → label, newest first
 
 
-@st.cache_data(show_spinner=False)
-def load_counted_facts(db_path: str) -> pd.DataFrame:
-    """The facts charts count (store defaults), which is what conflicts are computed on: taken from the full
-    read above rather than read from the store a second time."""
-    return store.counted(load_all_facts(db_path))
+@st.cache_resource(show_spinner="Building the review queue…", max_entries=2)
+def load_review(db_path: str, token: tuple[int, ...]) -> ReviewData:
+    """The whole review queue in order, the conflicts between outlets and the filters' choices, once per store
+    state (`token`).
 
-
-@st.cache_data(show_spinner=False)
-def load_conflicts(db_path: str) -> pd.DataFrame:
-    return conflicts(load_counted_facts(db_path))
-
-
-@st.cache_data(show_spinner=False)
-def load_queue(db_path: str) -> pd.DataFrame:
-    """The whole review queue, built once per store state rather than on every click in the editor."""
-    disputed = load_conflicts(db_path)
-    return review_queue(load_all_facts(db_path), {int(i) for ids in disputed["fact_ids"] for i in ids})
+    Shared, not copied, on every rerun: copying 100,000 rows took seconds per click. Nothing on this page
+    changes these frames (filters, pages and display text make new ones). The queue holds every fact, rejected
+    and implausible ones too, so a person can undo a rejection; conflicts are computed on the facts charts
+    count. Display text is made only for the page shown (dress_queue).
+    """
+    all_facts = store.facts_frame(db_path, include_rejected=True, plausible_only=False)
+    disputed = conflicts(store.counted(all_facts))
+    queue = review_order(all_facts, {int(i) for ids in disputed["fact_ids"] for i in ids})
+    return ReviewData(queue, disputed, sorted(queue["pair"].dropna().unique()),
+                      sorted(queue["metric"].dropna().unique()), document_choices(queue))
 
 
 @st.cache_data(show_spinner=False)
@@ -66,8 +73,15 @@ def load_orphans(db_path: str) -> pd.DataFrame:
 
 
 def discard_edits() -> None:
-    """Unsaved edits are positions in the table shown; once the filter changes they would hit other rows."""
+    """Unsaved edits are positions in the table shown; once the filter or page changes they would hit other
+    rows."""
     st.session_state.pop(EDITOR_KEY, None)
+
+
+def filters_changed() -> None:
+    """Other figures match now: drop the edits and start again at their first page."""
+    discard_edits()
+    st.session_state[PAGE_KEY] = 1
 
 
 def save_edits(db_path: str) -> None:
@@ -124,27 +138,24 @@ if flash is not None:
         st.text(detail)
 
 try:
-    all_facts = load_all_facts(db_path)
-    disputed = load_conflicts(db_path)
+    review = load_review(db_path, ui.db_token(db_path))
+    queue, disputed = review.queue, review.disputed
     orphans = load_orphans(db_path)
 except READ_ERRORS as err:
     st.error(f"Could not read the fact store at {db_path}: {err}")
     st.stop()
 
-if all_facts.empty:
+if queue.empty:
     st.info(
         "No extracted figures yet. Add articles first, for example with "
         "`python -m extractors ingest data/corpus --db data/facts.db` (or `make store`), "
         "then come back here to review what was found."
     )
 else:
-    queue = load_queue(db_path)
-
-    titles = queue.drop_duplicates("doc_id").set_index("doc_id")
     choices = {
-        "review_pair": [ANY, *sorted(queue["pair"].dropna().unique())],
-        "review_metric": [ANY, *sorted(queue["metric"].dropna().unique())],
-        "review_doc": [ANY, *titles.sort_values("published", ascending=False).index],
+        "review_pair": [ANY, *review.pairs],
+        "review_metric": [ANY, *review.metrics],
+        "review_doc": [ANY, *review.documents],
     }
     for key, (param, default) in FILTERS.items():
         init_filter(key, param, choices[key], default)
@@ -152,25 +163,34 @@ else:
         st.session_state[CONFLICTS_KEY] = st.query_params.get(CONFLICTS_PARAM) == "1"
 
     def document_label(doc_id: str) -> str:
-        if doc_id == ANY:
-            return "All documents"
-        row = titles.loc[doc_id]
-        return f"{row['published'] or 'undated'} · {row['source'] or 'unknown outlet'} · {row['title'] or doc_id}"
+        return "All documents" if doc_id == ANY else review.documents[doc_id]
 
     pair_col, metric_col, doc_col, conflict_col = st.columns([2, 2, 4, 2], vertical_alignment="bottom")
-    pair = pair_col.selectbox("Pair", choices["review_pair"], key="review_pair", on_change=discard_edits,
+    pair = pair_col.selectbox("Pair", choices["review_pair"], key="review_pair", on_change=filters_changed,
                               format_func=lambda v: v or "All pairs")
-    metric = metric_col.selectbox("Metric", choices["review_metric"], key="review_metric", on_change=discard_edits,
-                                  format_func=lambda v: v or "All metrics")
-    doc_id = doc_col.selectbox("Document", choices["review_doc"], key="review_doc", on_change=discard_edits,
+    metric = metric_col.selectbox("Metric", choices["review_metric"], key="review_metric",
+                                  on_change=filters_changed, format_func=lambda v: v or "All metrics")
+    doc_id = doc_col.selectbox("Document", choices["review_doc"], key="review_doc", on_change=filters_changed,
                                format_func=document_label)
-    conflicts_only = conflict_col.toggle("Conflicts only", key=CONFLICTS_KEY, on_change=discard_edits,
+    conflicts_only = conflict_col.toggle("Conflicts only", key=CONFLICTS_KEY, on_change=filters_changed,
                                          help="Figures whose outlets disagree by more than 5% for the same period")
 
-    shown = filter_queue(queue, pair or None, metric or None, doc_id or None, conflicts_only)
+    matching = filter_queue(queue, pair or None, metric or None, doc_id or None, conflicts_only)
+    n_open = int(matching["review_status"].isna().sum())
+    count_col, size_col, page_col = st.columns([6, 2, 2], vertical_alignment="bottom")
+    page_size = size_col.selectbox("Rows per page", PAGE_SIZES, index=PAGE_SIZES.index(100), key=PAGE_SIZE_KEY,
+                                   on_change=filters_changed)
+    n_pages = page_count(len(matching), page_size)
+    if not 1 <= st.session_state.get(PAGE_KEY, 1) <= n_pages:  # fewer pages since (a save, another filter)
+        st.session_state[PAGE_KEY] = min(max(1, st.session_state.get(PAGE_KEY, 1)), n_pages)
+    page = page_col.number_input(f"Page (of {n_pages:,})", min_value=1, max_value=n_pages, step=1, key=PAGE_KEY,
+                                 on_change=discard_edits, disabled=n_pages == 1)
+    shown = dress_queue(queue_page(matching, int(page), page_size))
     st.session_state[SHOWN_KEY] = shown
-    n_open = int(shown["status"].isna().sum())
-    st.write(f"{len(shown)} figure(s), {n_open} not yet reviewed. Unreviewed figures come first.")
+    first = (int(page) - 1) * page_size
+    where = f" Showing {first + 1:,}–{first + len(shown):,}." if n_pages > 1 else ""
+    count_col.write(f"{len(matching):,} figure(s), {n_open:,} not yet reviewed. Unreviewed figures come first."
+                    + where)
 
     if shown.empty:
         st.info("No figures match these filters. Choose 'All' in a filter, or turn off 'Conflicts only'.")
@@ -210,7 +230,7 @@ else:
         save_col, name_col = st.columns([1, 3], vertical_alignment="bottom")
         name_col.text_input("Reviewer (optional)", key="review_reviewer")
         save_col.button("Save reviews", key="review_save", type="primary", on_click=save_edits, args=(db_path,))
-        st.caption("Unsaved edits are dropped when a filter changes.")
+        st.caption("Save before you change a filter or the page: unsaved edits are dropped then.")
 
     in_view = disputed[disputed["fact_id"].isin(set(shown["fact_id"]))]
     if len(in_view):

@@ -327,3 +327,61 @@ def test_support_counted_over_distinct_amounts_matches_the_pairwise_rule(
     support = corroboration._support(np.array(amounts), np.array(outlets, dtype=object),
                                      corroboration.DEFAULT_TOLERANCE, block=block)
     assert list(support) == _support_pair_by_pair(amounts, outlets)
+
+
+# --------------------------------------------------------------------------- the queue, a page at a time
+
+def test_a_page_of_the_queue_reads_as_the_same_rows_of_the_whole_queue(db_path: Path) -> None:
+    """Display text is made per page; which appearance of a repeated figure is marked must not depend on
+    whether its twin is on the same page."""
+    from extractors import extract
+    from extractors.model import Document
+
+    text = ("NEW DELHI — Exports to Russia were $5 billion in 2022 and $5 billion again in 2023, "
+            "while imports reached $61 billion.\n\nThe two sides signed a deal worth $2 billion.")
+    doc = Document(text=text, published="2024-02-01", title="Flat exports", source="Test Wire")
+    store.save_document(db_path, doc, extract(doc), "test")
+    facts = store.facts_frame(db_path, include_rejected=True, plausible_only=False)
+    whole = corroboration.review_queue(facts)
+    order = corroboration.review_order(facts)
+    assert len(whole) == 4 and whole["evidence"].str.contains("again in 2023").sum() == 3
+
+    for size in (1, 2, 3, 4):
+        n_pages = corroboration.page_count(len(order), size)
+        pages = [corroboration.dress_queue(corroboration.queue_page(order, p, size)) for p in range(1, n_pages + 1)]
+        together = pd.concat(pages, ignore_index=True)
+        assert together.columns.tolist() == whole.columns.tolist()
+        assert _cells(together) == _cells(whole)
+    second = whole[whole["evidence"].str.contains("again")].sort_values("start").iloc[1]["evidence"]
+    assert "$5 billion in 2022 and ⟦$5 billion⟧ again" in second
+
+
+def _cells(frame: pd.DataFrame) -> list[list[Any]]:
+    """Row values with every kind of missing as None (a page whose periods are all missing has another dtype)."""
+    return [[None if store.is_blank(v) else v for v in row] for row in frame.itertuples(index=False)]
+
+
+@pytest.mark.parametrize(("n_rows", "page", "size", "expected"), [
+    (0, 1, 100, []),
+    (5, 1, 2, [0, 1]),
+    (5, 3, 2, [4]),
+    (5, 9, 2, [4]),      # past the end: the last page, never an empty table
+    (5, 0, 2, [0, 1]),   # before the start: the first page
+])
+def test_queue_page(n_rows: int, page: int, size: int, expected: list[int]) -> None:
+    queue = pd.DataFrame({"fact_id": range(n_rows)})
+    assert corroboration.queue_page(queue, page, size)["fact_id"].tolist() == expected
+
+
+def test_document_choices_newest_first_with_blank_parts_named() -> None:
+    queue = pd.DataFrame({
+        "doc_id": ["a", "b", "a", "c"],
+        "published": ["2023-01-05", "2024-03-01", "2023-01-05", None],
+        "source": ["Delhi Ledger", "", "Delhi Ledger", "Harbour Times"],
+        "title": ["Trade rises", "Deal signed", "Trade rises", None],
+    })
+    assert corroboration.document_choices(queue) == {
+        "b": "2024-03-01 · unknown outlet · Deal signed",
+        "a": "2023-01-05 · Delhi Ledger · Trade rises",
+        "c": "undated · Harbour Times · c",
+    }

@@ -39,10 +39,12 @@ def ingest(db: Path, version: str = EXTRACTOR_VERSION) -> dict[str, str]:
 
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
-    """st.cache_data outlives an AppTest: without this, one test would see the previous test's store."""
+    """Streamlit's caches outlive an AppTest: without this, one test would see the previous test's store."""
     st.cache_data.clear()
+    st.cache_resource.clear()
     yield
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @pytest.fixture
@@ -377,3 +379,65 @@ def test_review_rows(case: RowsCase) -> None:
     assert [{key: row[key] for key in expected} for row, expected in zip(rows, case.saved, strict=True)] == case.saved
     assert missing == case.missing
     assert all(row["reviewer"] == "asha" and row["doc_id"] == "d1" for row in rows)
+
+
+# --------------------------------------------------------------------------- one page at a time
+
+@pytest.fixture
+def big_db(db: Path, tmp_path: Path) -> Path:
+    """The fixture articles plus synthetic stories: more figures than the smallest page holds."""
+    from bench.corpus import generate
+
+    for name, text in generate(8, seed=5):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        doc = read_document(path)
+        store.save_document(db, doc, extract(doc, budget_s=60), EXTRACTOR_VERSION)
+    return db
+
+
+def go_to(at: AppTest, page: int) -> pd.DataFrame:
+    at.number_input(key="review_page").set_value(page).run()
+    assert not at.exception, at.exception
+    return queue(at)
+
+
+def test_pages_together_show_every_figure_once(big_db: Path) -> None:
+    at = open_page()
+    at.selectbox(key="review_page_size").set_value(50).run()
+
+    every = store.facts_frame(big_db, include_rejected=True, plausible_only=False)["fact_id"]
+    n_pages = -(-len(every) // 50)
+    assert n_pages >= 3
+    pages = [go_to(at, page) for page in range(1, n_pages + 1)]
+
+    assert [len(p) for p in pages[:-1]] == [50] * (n_pages - 1) and 0 < len(pages[-1]) <= 50
+    shown = [i for p in pages for i in p["fact_id"]]
+    assert sorted(shown) == sorted(every) and len(set(shown)) == len(shown)
+    assert any(f"Showing {50 * (n_pages - 1) + 1:,}–{len(every):,}." in m.value for m in at.markdown)
+    for page in pages:  # each page marks its own figures, also where a sentence repeats a surface
+        assert all(f"⟦{s}⟧" in e for s, e in zip(page["surface"], page["evidence"], strict=True))
+
+
+def test_edits_on_a_later_page_reach_the_figures_shown_there(big_db: Path) -> None:
+    at = open_page()
+    at.selectbox(key="review_page_size").set_value(50).run()
+    target = go_to(at, 2).iloc[3]
+
+    save(at, {3: {"status": "reject", "note": "page two"}})
+
+    facts = store.facts_frame(big_db, include_rejected=True, plausible_only=False).set_index("fact_id")
+    assert facts.at[target["fact_id"], "review_status"] == "reject"
+    assert facts.at[target["fact_id"], "note"] == "page two"
+    assert facts["review_status"].notna().sum() == 1
+
+
+def test_a_new_filter_starts_again_at_page_one(big_db: Path) -> None:
+    at = open_page()
+    at.selectbox(key="review_page_size").set_value(50).run()
+    go_to(at, 2)
+
+    at.selectbox(key="review_metric").set_value("trade_total").run()
+
+    assert at.number_input(key="review_page").value == 1
+    assert set(queue(at)["metric"]) == {"trade_total"}
