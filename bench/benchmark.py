@@ -224,8 +224,14 @@ def task_build_store(paths: list[str], db: str, n_facts: int) -> dict[str, Any]:
     return {"facts": saved, "documents": n_copies * len(extracted), "seconds": time.perf_counter() - started}
 
 
+# Every page, the two the targets name first; the others are timed against the same targets for reference.
+PAGES = (("pages/trade.py", "Trade"), ("pages/data.py", "Data"), ("pages/overview.py", "Overview"),
+         ("pages/defence.py", "Defence"), ("pages/documents.py", "Documents"), ("pages/review.py", "Review"))
+TARGET_PAGES = ("Trade", "Data")
+
+
 def task_pages(db: str, runs: int) -> dict[str, Any]:
-    """Trade and Data pages under AppTest: cold (first run after st.cache_data.clear()) and warm (a rerun)."""
+    """Every page under AppTest: cold (first run after clearing Streamlit's caches) and warm (a rerun)."""
     os.environ["FACTS_DB"] = db
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -233,10 +239,11 @@ def task_pages(db: str, runs: int) -> dict[str, Any]:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()  # the default page: imports every module once, outside the timings
     results: dict[str, Any] = {}
-    for page in ("pages/trade.py", "pages/data.py"):
+    for page, _ in PAGES:
         cold, warm = [], []
         for _ in range(runs):
             st.cache_data.clear()
+            st.cache_resource.clear()
             at.switch_page(page)
             started = time.perf_counter()
             at.run()
@@ -488,7 +495,7 @@ def section_ingest(report: Report, paths: list[str], args: argparse.Namespace, s
 
 def section_dashboard(report: Report, paths: list[str], args: argparse.Namespace, scratch: Path) -> None:
     print("\n[dashboard]", flush=True)
-    missing = [p for p in ("app.py", "pages/trade.py", "pages/data.py") if not (ROOT / p).exists()]
+    missing = [p for p in ("app.py", *(page for page, _ in PAGES)) if not (ROOT / p).exists()]
     if missing:
         report.note(f"dashboard skipped: {', '.join(missing)} not there yet")
         return
@@ -501,14 +508,17 @@ def section_dashboard(report: Report, paths: list[str], args: argparse.Namespace
                     f"extracted articles, copied under other doc ids with store.save_document, two writers, on "
                     f"{'tmpfs' if folder.parent == shm else 'disk'}) built in {built['seconds']:.0f} s")
         r = run_child("pages", scratch, db=str(db), runs=args.runs)
-        for page, name in (("pages/trade.py", "Trade"), ("pages/data.py", "Data")):
+        for page, name in PAGES:
             cold = [s * 1000 for s in r[page]["cold_s"]]
             warm = [s * 1000 for s in r[page]["warm_s"]]
-            report.row(f"{name} page, 100k facts, cold (after st.cache_data.clear())",
-                       f"{median(cold):,.0f} ms{spread(cold, '{:,.0f}')}", f"≤ {TARGET_COLD_MS:,.0f} ms",
+            named = name in TARGET_PAGES
+            report.row(f"{name} page, 100k facts, cold (caches cleared)",
+                       f"{median(cold):,.0f} ms{spread(cold, '{:,.0f}')}",
+                       f"≤ {TARGET_COLD_MS:,.0f} ms" + ("" if named else " (reference)"),
                        median(cold) <= TARGET_COLD_MS)
             report.row(f"{name} page, 100k facts, warm rerun", f"{median(warm):,.0f} ms{spread(warm, '{:,.0f}')}",
-                       f"≤ {TARGET_WARM_MS:,.0f} ms", median(warm) <= TARGET_WARM_MS)
+                       f"≤ {TARGET_WARM_MS:,.0f} ms" + ("" if named else " (reference)"),
+                       median(warm) <= TARGET_WARM_MS)
             if r[page]["errors"]:
                 report.note(f"{name} page showed errors: {r[page]['errors'][:2]}")
         started = serve_start(db, args.runs)
