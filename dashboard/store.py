@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import random
 import sqlite3
@@ -220,32 +221,34 @@ def _sorted_pair(names: Sequence[str] | None) -> tuple[str | None, str | None]:
     return a, b
 
 
-def _digest(records: Iterable[dict[str, Any]]) -> str:
+def _digest(facts: Iterable[Fact]) -> str:
     """A fingerprint of what the extractor said (fact records), insensitive to offsets, so that a rules change
     that keeps the extractor version and the fact count (user-edited YAML) is still noticed and re-stored."""
     rows = []
-    for record in records:
-        values = [record[key] for key in _DIGEST_FIELDS]
+    for fact in facts:
+        values = list(_DIGEST_VALUES(fact))
         values[_DIGEST_SURFACE] = " ".join(str(values[_DIGEST_SURFACE]).split())
         rows.append(values)
     payload = json.dumps(rows, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _fact_row(record: dict[str, Any], doc: Document, extractor_version: str) -> tuple[Any, ...]:
+def _fact_row(fact: Fact, doc: Document, extractor_version: str) -> tuple[Any, ...]:
     """The values of one facts row, in `_FACT_INSERT_COLUMNS` order (binding by position is a third faster
     than by name, and the writer inserts some thousands of rows a second)."""
-    row = {key: record[key] for key in FACT_COLUMNS}
-    row["parties"] = json.dumps(record["parties"], ensure_ascii=False)
-    row["plausible"] = int(bool(record["plausible"]))
-    row["figure"] = int(record["figure"])
-    parties = record["parties"]
-    row["pair_a"], row["pair_b"] = _sorted_pair(parties if len(parties) >= 2 else doc.pair)
-    row["doc_id"] = doc.doc_id
-    row["extractor_version"] = extractor_version
-    return tuple(row[column] for column in _FACT_INSERT_COLUMNS)
+    values = list(_FACT_VALUES(fact))
+    parties = fact.parties
+    values[_PARTIES_AT] = json.dumps(parties, ensure_ascii=False)
+    values[_PLAUSIBLE_AT] = int(bool(fact.plausible))
+    values[_FIGURE_AT] = int(fact.figure)
+    return (doc.doc_id, *values, *_sorted_pair(parties if len(parties) >= 2 else doc.pair), extractor_version)
 
 
+# Fact attributes read straight off the slots, in column order: a record dict per fact cost a fifth of the
+# worker's time beside extraction.
+_FACT_VALUES = operator.attrgetter(*FACT_COLUMNS)
+_DIGEST_VALUES = operator.attrgetter(*_DIGEST_FIELDS)
+_PARTIES_AT, _PLAUSIBLE_AT, _FIGURE_AT = (FACT_COLUMNS.index(c) for c in ("parties", "plausible", "figure"))
 _FACT_INSERT_COLUMNS = ("doc_id", *FACT_COLUMNS, "pair_a", "pair_b", "extractor_version")
 _INSERT_FACT = "INSERT INTO facts ({}) VALUES ({})".format(
     ", ".join(f'"{c}"' for c in _FACT_INSERT_COLUMNS), ", ".join("?" for _ in _FACT_INSERT_COLUMNS)
@@ -289,15 +292,14 @@ class PreparedDocument:
 
 
 def prepare_document(doc: Document, facts: Sequence[Fact], extractor_version: str) -> PreparedDocument:
-    records = [fact.as_record() for fact in facts]
     values: dict[str, Any] = {
         "doc_id": doc.doc_id, "path": doc.path, "title": doc.title, "source": doc.source, "url": doc.url,
         "published": doc.published, "encoding": doc.encoding, "text": doc.text,
-        "extractor_version": extractor_version, "n_facts": len(facts), "facts_digest": _digest(records),
+        "extractor_version": extractor_version, "n_facts": len(facts), "facts_digest": _digest(facts),
         "retrieved": _utc_now(),
     }
     values["pair_a"], values["pair_b"] = _sorted_pair(doc.pair)
-    return PreparedDocument(values, [_fact_row(record, doc, extractor_version) for record in records])
+    return PreparedDocument(values, [_fact_row(fact, doc, extractor_version) for fact in facts])
 
 
 def save_prepared(db_path: DbPath, prepared: Sequence[PreparedDocument]) -> list[SaveOutcome]:
