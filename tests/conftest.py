@@ -26,6 +26,13 @@ def plain_main_module(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
 
+@pytest.fixture(autouse=True)
+def private_default_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's data/facts.db: a page opened without its own store would create an
+    empty one there, and `make run` then finds a store and never builds the sample."""
+    monkeypatch.setenv("FACTS_DB", str(tmp_path_factory.mktemp("default-store") / "facts.db"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """A database file that does not exist yet; the store creates and migrates it on first use."""
