@@ -306,30 +306,42 @@ def save_prepared(db_path: DbPath, prepared: Sequence[PreparedDocument]) -> list
     """Write prepared documents in one transaction; outcomes as :func:`save_document` gives them.
 
     The stored versions are looked up in one query and the new rows go in with one statement per table:
-    the one process that writes during an ingest shares the machine with the workers. A batch naming the
-    same document twice is written one document at a time, so the second sees the first."""
+    the one process that writes during an ingest shares the machine with the workers. A document named a
+    second time in the batch first flushes what is pending, so it sees the first as saved."""
     with connect(db_path) as conn, write_transaction(conn):
-        ids = [p.values["doc_id"] for p in prepared]
-        if len(set(ids)) < len(ids):
-            return [_save_prepared(conn, p) for p in prepared]
-        stored = _stored_versions(conn, ids)
+        stored = _stored_versions(conn, list({p.values["doc_id"] for p in prepared}))
         outcomes: list[SaveOutcome] = []
+        pending: set[str] = set()
         new_documents: list[dict[str, Any]] = []
         rows: list[tuple[Any, ...]] = []
+
+        def flush() -> None:
+            conn.executemany(_INSERT_DOCUMENT, new_documents)
+            conn.executemany(_INSERT_FACT, rows)
+            new_documents.clear()
+            rows.clear()
+            pending.clear()
+
         for p in prepared:
             values = p.values
-            before = stored.get(values["doc_id"])
-            if before == (values["extractor_version"], values["facts_digest"]):
+            doc_id = values["doc_id"]
+            if doc_id in pending:
+                flush()
+            before = stored.get(doc_id)
+            now = (values["extractor_version"], values["facts_digest"])
+            if before == now:
                 outcomes.append("unchanged")
                 continue
             if before is None:
                 new_documents.append(values)
-            else:
-                _replace_document(conn, values)
+            else:  # keep `retrieved`: re-extracting is not re-retrieving
+                conn.execute(_UPDATE_DOCUMENT, values)
+                conn.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))
             rows.extend(p.rows)
+            stored[doc_id] = now
+            pending.add(doc_id)
             outcomes.append("new" if before is None else "updated")
-        conn.executemany(_INSERT_DOCUMENT, new_documents)
-        conn.executemany(_INSERT_FACT, rows)
+        flush()
         return outcomes
 
 
@@ -342,27 +354,6 @@ def _stored_versions(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[s
         for doc_id, version, digest in conn.execute(query, chunk):
             found[doc_id] = (version, digest)
     return found
-
-
-def _replace_document(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
-    """Keep `retrieved`: re-extracting is not re-retrieving. The facts go; the caller inserts the new ones."""
-    conn.execute(_UPDATE_DOCUMENT, values)
-    conn.execute("DELETE FROM facts WHERE doc_id = ?", (values["doc_id"],))
-
-
-def _save_prepared(conn: sqlite3.Connection, prepared: PreparedDocument) -> SaveOutcome:
-    values = prepared.values
-    stored = conn.execute(
-        "SELECT extractor_version, facts_digest FROM documents WHERE doc_id = ?", (values["doc_id"],)
-    ).fetchone()
-    if stored == (values["extractor_version"], values["facts_digest"]):
-        return "unchanged"
-    if stored is None:
-        conn.execute(_INSERT_DOCUMENT, values)
-    else:
-        _replace_document(conn, values)
-    conn.executemany(_INSERT_FACT, prepared.rows)
-    return "new" if stored is None else "updated"
 
 
 _INSERT_DOCUMENT = "INSERT INTO documents ({}) VALUES ({})".format(

@@ -10,6 +10,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -128,7 +129,7 @@ def _extract(doc: Document, rules: Rules, budget: Budget) -> list[Fact]:
     return facts
 
 
-def _last_needle(lower: str, needles: set[str], s: int, e: int) -> int:
+def _last_needle(lower: str, needles: Set[str], s: int, e: int) -> int:
     """Where the last of a rule's needles in the sentence begins: a match holds one, so starts no later."""
     return max(lower.rfind(needle, s, e) for needle in needles)
 

@@ -30,14 +30,14 @@ ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4}
 COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 YEAR = r"(?:19|20)\d\d"
-# Patterns are written in lower case and scan a lower-cased copy of the text (`lowered`): the standard
-# library engine without IGNORECASE is several times faster than a case-insensitive scan.
-F = 0
 
 
-def _scanner(source: str, flags: int = 0) -> re.Pattern:
-    """A period pattern for `finditer` over a sentence, told its first characters (see extractors.scanning)."""
-    return re.compile(with_first_chars(source), flags)
+def _scanner(source: str) -> re.Pattern:
+    """A period pattern for `finditer` over a sentence, told its first characters (see extractors.scanning).
+
+    Patterns are written in lower case and scan a lower-cased copy of the text (`lowered`): the standard
+    library engine without IGNORECASE is several times faster than a case-insensitive scan."""
+    return re.compile(with_first_chars(source))
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,8 @@ _YEAR_REF = rf"(?P<yref>{YEAR}|(?:the\s+)?(?:this|last|previous|current|next|pas
 _YEAR_REF2 = _YEAR_REF.replace("?P<yref>", "?P<yref2>")  # the standard engine wants one name per group
 _FY_TOKEN = r"(?:fy|fiscal(?:\s+year)?|financial\s+year)"
 
-_FY_RANGE = _scanner(rf"\b(?:{_FY_TOKEN}\s*'?)(?P<a>{YEAR}|\d\d)\s*[-–/]\s*(?P<b>{YEAR}|\d\d)\b", F)
-_FY_SINGLE = _scanner(rf"\b(?:{_FY_TOKEN})\s*'?(?P<a>{YEAR}|\d\d)\b(?!\s*[-–/]\s*\d)", F)
+_FY_RANGE = _scanner(rf"\b(?:{_FY_TOKEN}\s*'?)(?P<a>{YEAR}|\d\d)\s*[-–/]\s*(?P<b>{YEAR}|\d\d)\b")
+_FY_SINGLE = _scanner(rf"\b(?:{_FY_TOKEN})\s*'?(?P<a>{YEAR}|\d\d)\b(?!\s*[-–/]\s*\d)")
 # Each pattern with what a sentence must contain (lower case) for it to match at all: the cheap test
 # spares most of the seventeen scans in a sentence that names no period, or only a year.
 _YEAR_WORD = ("year",)
@@ -114,38 +114,32 @@ _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 _PATTERNS: list[tuple[str, tuple[str, ...], re.Pattern]] = [
     ("year_ending", _YEAR_WORD, _scanner(
         rf"\b(?:the\s+)?(?:(?P<fiscal>financial|fiscal)\s+)?year\s+(?:that\s+)?(?:to|ending|ended|which\s+ended)\s+"
-        rf"(?:on\s+|in\s+)?(?P<m>{MONTH})(?:\s+\d{{1,2}})?(?:,?\s*(?P<y>{YEAR}))?", F)),
-    ("relative_month", ("month",), _scanner(r"\b(?P<rel>last|previous|this|past)\s+month\b", F)),
+        rf"(?:on\s+|in\s+)?(?P<m>{MONTH})(?:\s+\d{{1,2}})?(?:,?\s*(?P<y>{YEAR}))?")),
+    ("relative_month", ("month",), _scanner(r"\b(?P<rel>last|previous|this|past)\s+month\b")),
     ("month_range", _MONTH_NAMES, _scanner(
-        rf"\b(?P<m1>{MONTH})\s*(?:{YEAR}\s*)?(?:-|–|—|to|through|till|until)\s*(?P<m2>{MONTH})(?:\s*(?:,|of)?\s*(?P<fyr>(?:fy\s*)?{YEAR}\s*[-–/]\s*\d\d(?:\d\d)?)|,?\s*(?P<y>{YEAR}))?(?:\s+period)?",
-        F)),
+        rf"\b(?P<m1>{MONTH})\s*(?:{YEAR}\s*)?(?:-|–|—|to|through|till|until)\s*(?P<m2>{MONTH})(?:\s*(?:,|of)?\s*(?P<fyr>(?:fy\s*)?{YEAR}\s*[-–/]\s*\d\d(?:\d\d)?)|,?\s*(?P<y>{YEAR}))?(?:\s+period)?")),
     ("first_months", ("first",), _scanner(
-        rf"\b(?:the\s+)?first\s+(?P<n>\d{{1,2}}|{'|'.join(COUNT_WORDS)})\s+months\s+(?:of\s+)?(?:{_YEAR_REF}|(?P<fy>fy\s*'?\d\d(?:\d\d)?(?:\s*[-–/]\s*\d\d(?:\d\d)?)?))?",
-        F)),
+        rf"\b(?:the\s+)?first\s+(?P<n>\d{{1,2}}|{'|'.join(COUNT_WORDS)})\s+months\s+(?:of\s+)?(?:{_YEAR_REF}|(?P<fy>fy\s*'?\d\d(?:\d\d)?(?:\s*[-–/]\s*\d\d(?:\d\d)?)?))?")),
     ("fy_range", _FY_WORDS, _FY_RANGE),
     ("fy_single", _FY_WORDS, _FY_SINGLE),
     ("fy_relative", ("fiscal", "financial"), _scanner(
-        r"\b(?:the\s+)?(?P<rel>last|previous|this|current|next|past)\s+(?:fiscal(?:\s+year)?|financial\s+year)\b",
-        F)),
-    ("year_pair", _CENTURIES, _scanner(rf"(?<![\w-])(?P<a>{YEAR})\s*[-–/]\s*(?P<b>{YEAR}|\d\d)(?![\w-])", F)),
+        r"\b(?:the\s+)?(?P<rel>last|previous|this|current|next|past)\s+(?:fiscal(?:\s+year)?|financial\s+year)\b")),
+    ("year_pair", _CENTURIES, _scanner(rf"(?<![\w-])(?P<a>{YEAR})\s*[-–/]\s*(?P<b>{YEAR}|\d\d)(?![\w-])")),
     ("between_years", ("between", "from"), _scanner(
-        rf"\b(?:between|from)\s+(?P<a>{YEAR})\s+(?:and|to|till|until|through)\s+(?P<b>{YEAR})\b", F)),
+        rf"\b(?:between|from)\s+(?P<a>{YEAR})\s+(?:and|to|till|until|through)\s+(?P<b>{YEAR})\b")),
     ("half", ("half", "h1", "h2"), _scanner(
-        rf"\b(?:the\s+)?(?P<which>first|second)\s+half\s+(?:of\s+)?(?:{_YEAR_REF})?|\b(?P<h>h[12])\s*(?:{_YEAR_REF2})?",
-        F)),
+        rf"\b(?:the\s+)?(?P<which>first|second)\s+half\s+(?:of\s+)?(?:{_YEAR_REF})?|\b(?P<h>h[12])\s*(?:{_YEAR_REF2})?")),
     ("quarter", ("quarter", "q1", "q2", "q3", "q4"), _scanner(
-        rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last)\s+quarter\s+(?:of\s+)?(?:{_YEAR_REF})?|\b(?P<q>q[1-4])\s*(?:{_YEAR_REF2})?",
-        F)),
-    ("month_year", _MONTH_NAMES, _scanner(rf"\b(?P<m1>{MONTH})\s*,?\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)", F)),
-    ("so_far", ("far", "date"), _scanner(r"\b(?:so\s+far\s+this\s+year|year\s+to\s+date|this\s+year\s+so\s+far)\b", F)),
+        rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last)\s+quarter\s+(?:of\s+)?(?:{_YEAR_REF})?|\b(?P<q>q[1-4])\s*(?:{_YEAR_REF2})?")),
+    ("month_year", _MONTH_NAMES, _scanner(rf"\b(?P<m1>{MONTH})\s*,?\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)")),
+    ("so_far", ("far", "date"), _scanner(r"\b(?:so\s+far\s+this\s+year|year\s+to\s+date|this\s+year\s+so\s+far)\b")),
     ("relative_year", _YEAR_WORD, _scanner(
-        r"\b(?:the\s+)?(?P<rel>last|previous|this|current|past)\s+(?:calendar\s+)?year\b", F)),
+        r"\b(?:the\s+)?(?P<rel>last|previous|this|current|past)\s+(?:calendar\s+)?year\b")),
     ("same_period", _YEAR_WORD, _scanner(
-        r"\b(?:the\s+)?(?:same|corresponding)\s+(?:period|months?|quarter|time)\s+(?:a|of\s+the|of|in\s+the|last)?\s*(?:year|previous\s+year|last\s+year|preceding\s+year)(?:\s+(?:earlier|before|ago))?|\ba\s+year\s+(?:earlier|ago|before)\b",
-        F)),
+        r"\b(?:the\s+)?(?:same|corresponding)\s+(?:period|months?|quarter|time)\s+(?:a|of\s+the|of|in\s+the|last)?\s*(?:year|previous\s+year|last\s+year|preceding\s+year)(?:\s+(?:earlier|before|ago))?|\ba\s+year\s+(?:earlier|ago|before)\b")),
     ("by_year", ("by", "till", "until"), _scanner(
-        rf"\b(?:by|till|until)\s+(?:the\s+end\s+of\s+)?(?:(?:fy|fiscal)\s*)?(?P<y>{YEAR})\b", F)),
-    ("year", _CENTURIES, _scanner(rf"(?<![\w-])(?:calendar\s+year\s+)?(?P<y>{YEAR})(?![\w-])", F)),
+        rf"\b(?:by|till|until)\s+(?:the\s+end\s+of\s+)?(?:(?:fy|fiscal)\s*)?(?P<y>{YEAR})\b")),
+    ("year", _CENTURIES, _scanner(rf"(?<![\w-])(?:calendar\s+year\s+)?(?P<y>{YEAR})(?![\w-])")),
 ]
 _NEEDS_WORDS = tuple(sorted({w for _, needs, _ in _PATTERNS for w in needs}))
 

@@ -282,21 +282,18 @@ def _symbol_alternation(symbols: list[str]) -> str:
 
 
 def _stem_regex(words: list[str]) -> str:
-    """Lower-case words, longest first; a trailing "*" stands for any ending ("export*")."""
-    parts = []
-    for w in sorted((w.lower() for w in words), key=lambda s: -len(s)):
-        if w.endswith("*"):
-            parts.append(regex.escape(w[:-1]).replace(r"\ ", r"\s+") + r"\w*")
-        else:
-            parts.append(regex.escape(w).replace(r"\ ", r"\s+"))
-    return r"\b(?:" + "|".join(parts) + r")\b"
+    """Whole words (lower case) from a list; a trailing "*" stands for any ending ("export*")."""
+    return r"\b" + _stem_trie(words)
 
 
 def _stem_trie(words: list[str]) -> str:
-    r"""Like `_stem_regex` but as a trie, so a position fails at its first letter; the longest word still wins.
+    r"""The words as a trie, without the leading word edge: a position fails at its first letter, and the
+    longest word still wins ("trade deficit" over "trade"). No words: a pattern that never matches.
 
     >>> _stem_trie(["trade", "trade deficit", "export*"])
     '(?:export\\w*\\b|trade(?:\\s+deficit\\b|\\b))'
+    >>> _stem_trie([])
+    '(?!)'
     """
     root: dict = {}
     for word in {w.lower() for w in words if w.strip("*")}:
@@ -304,6 +301,8 @@ def _stem_trie(words: list[str]) -> str:
         for ch in word.removesuffix("*"):
             node = node.setdefault(ch, {})
         node["*" if word.endswith("*") else ""] = {}
+    if not root:
+        return "(?!)"
 
     def build(node: dict) -> str:
         branches = [(r"\s+" if ch == " " else regex.escape(ch)) + build(node[ch])

@@ -145,6 +145,7 @@ def save_answers() -> None:
     path = answers_file()
     if not _new_answers or path is None:
         return
+    handle = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
@@ -153,4 +154,5 @@ def save_answers() -> None:
         os.replace(handle.name, path)
         _new_answers = False
     except OSError:
-        pass
+        if handle is not None:  # a full disk: leave no half-written file behind
+            Path(handle.name).unlink(missing_ok=True)

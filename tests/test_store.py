@@ -175,6 +175,21 @@ def test_a_batch_saves_like_one_document_at_a_time(db_path, tmp_path, stored, ma
     assert store.facts_frame(db_path)[columns].equals(store.facts_frame(singles_db)[columns])
 
 
+def test_a_new_document_twice_in_one_batch_saves_like_one_at_a_time(db_path, tmp_path, make_document,
+                                                                     sample_facts):
+    """The second copy must see the first as stored, although the batch defers its inserts."""
+    fresh = make_document(text=make_document().text + "\n\nA new story.")
+    facts = sample_facts(fresh)
+    batch = [(fresh, facts), (fresh, facts), (fresh, facts[:1])]
+    singles_db = tmp_path / "singles.db"
+    singles = [store.save_document(singles_db, d, f, V1) for d, f in batch]
+
+    assert store.save_documents(db_path, batch, V1) == singles == ["new", "unchanged", "updated"]
+    columns = ["doc_id", "surface", "value", "metric"]
+    assert store.facts_frame(db_path)[columns].equals(store.facts_frame(singles_db)[columns])
+    assert len(store.facts_frame(db_path)) == 1 and len(store.documents_frame(db_path)) == 1
+
+
 def test_a_batch_of_distinct_documents_saves_like_one_at_a_time(db_path, tmp_path, stored, make_document,
                                                                  sample_facts):
     """The batched write (one lookup, one insert per table): unchanged, updated and new in one call."""

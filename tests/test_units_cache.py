@@ -74,3 +74,19 @@ def test_a_changed_definition_is_a_new_question(line: str, tmp_path: Path) -> No
 
     expected = 1e9 if line.startswith("bcm = 1e9") else 2e9
     assert dict(map(tuple, loaded["units"]))["bcm"][1] == pytest.approx(expected)
+
+
+def test_a_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractors import units
+
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setenv("FIGURE_DESK_CACHE", str(tmp_path))
+    monkeypatch.setattr(units, "_new_answers", True)
+    monkeypatch.setattr(units.json, "dump", disk_full)
+
+    units.save_answers()  # no cache is not an error
+
+    assert list(tmp_path.iterdir()) == []
+    assert units._new_answers  # still to be written by a later load
