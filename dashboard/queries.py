@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from extractors.rules import default_rules
+from extractors.rules import default_reference
 
 TRADE_METRICS: tuple[str, ...] = ("trade_total", "exports", "imports")
 TRADE_FIGURE_METRICS: tuple[str, ...] = (*TRADE_METRICS, "target")  # what the Trade page draws
@@ -39,7 +39,7 @@ MISSING_OUTLET = "unnamed outlet"
 @cache
 def metric_labels() -> dict[str, str]:
     """What a person reads for each metric, as defined once in the rules (metrics.yaml)."""
-    return {name: spec["label"] for name, spec in default_rules().metrics.items()}
+    return {name: spec["label"] for name, spec in default_reference().metrics.items()}
 
 
 def metric_label(metric: str) -> str:
@@ -369,7 +369,7 @@ def defence_deals(facts: pd.DataFrame) -> pd.DataFrame:
                             usd_low_bn=pd.Series(dtype="float64"), usd_high_bn=pd.Series(dtype="float64"),
                             original=pd.Series(dtype="str"), deal_date=pd.Series(dtype="datetime64[ns]"))
     deals = one_row_per_figure(deals).copy()
-    origin = default_rules().designation_origin
+    origin = default_reference().designation_origin
     counts_in = _counts_by_document(counts)
     systems, suppliers, recipients = [], [], []
     for doc_id, start, item, supplier, recipient in zip(
@@ -439,7 +439,7 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
     if counts.empty:
         return pd.DataFrame(columns=list(REGISTER_COLUMNS))
     deals = defence_deals(facts) if deals is None else deals
-    origin = default_rules().designation_origin
+    origin = default_reference().designation_origin
     rows = []
     for system, group in counts.groupby("effective_item", sort=True):
         group = group.sort_values(["published", "start"])
@@ -547,7 +547,7 @@ def timeline_events(facts: pd.DataFrame, trade: pd.DataFrame | None = None,
         "qualifier": trade["qualifier"],
     })]
     counts = _defence_counts(facts)
-    origin = default_rules().designation_origin
+    origin = default_reference().designation_origin
     for lane, mask in (("Orders", counts["status"].eq("ordered") | counts["metric"].eq("order")),
                        ("Deliveries", counts["status"].eq("delivered"))):
         rows = counts[mask]

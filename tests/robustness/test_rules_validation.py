@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from extractors import BudgetExceeded, Document, RulesError, extract
-from extractors.rules import RULES_DIR, check_pattern_safety, load_rules
+from extractors.rules import RULES_DIR, check_pattern_safety, load_reference, load_rules
 
 APPEND = None  # `old` for a case that appends `new` to the end of the file
 
@@ -181,6 +181,32 @@ def test_unbroken_copy_loads(tmp_path: Path) -> None:
     folder = tmp_path / "rules"
     shutil.copytree(RULES_DIR, folder)
     assert [p.id for p in load_rules(folder).patterns] == [p.id for p in load_rules().patterns]
+
+
+def test_reference_is_the_rules_own_metrics_and_origins() -> None:
+    rules, reference = load_rules(), load_reference()
+    assert reference.metrics == rules.metrics
+    assert reference.designation_origin == rules.designation_origin
+
+
+def test_reference_loads_without_the_patterns(tmp_path: Path) -> None:
+    """The dashboard's labels come from the reference: a pattern file it does not need is never read."""
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, folder)
+    (folder / "patterns.yaml").write_text("- id: [not, a, rule\n", encoding="utf-8")
+    with pytest.raises(RulesError):
+        load_rules(folder)
+    assert load_reference(folder).metrics == load_reference().metrics
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES if c.file in
+                                  ("metrics.yaml", "items.yaml", "countries.yaml")])
+def test_reference_refuses_what_the_rules_refuse(case: Broken, tmp_path: Path) -> None:
+    folder, _ = broken_copy(tmp_path, case)
+    with pytest.raises(RulesError) as caught:
+        load_reference(folder)
+    for fragment in case.says:
+        assert fragment in str(caught.value)
 
 
 KNOWN_GAPS = [
