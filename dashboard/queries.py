@@ -27,6 +27,7 @@ TRADE_FIGURE_METRICS: tuple[str, ...] = (*TRADE_METRICS, "target")  # what the T
 # noun it lists is named here; everything else it lists is a platform or weapon.
 NON_DEFENCE_ITEMS = frozenset({"reactor"})
 DEFENCE_COUNT_METRICS = frozenset({"order", "delivery", "production"})
+DEAL_METRIC = "deal_value"  # the money figures the defence views draw
 BASES = ("calendar", "fiscal")
 BASIS_LABELS = {"calendar": "Calendar years (January–December)", "fiscal": "Indian fiscal years (April–March)"}
 QUALIFIER_LABELS = {
@@ -362,8 +363,8 @@ def defence_deals(facts: pd.DataFrame) -> pd.DataFrame:
     stays on the Data page). Added columns: system, usd_bn, usd_low_bn, usd_high_bn, original, deal_date.
     """
     counts = _defence_counts(facts)
-    deals = facts[facts["metric"].eq("deal_value") & facts["kind"].eq("money")
-                  & facts["effective_value_usd"].notna() & facts["doc_id"].isin(counts["doc_id"])]
+    deals = facts[facts["metric"].eq(DEAL_METRIC) & facts["kind"].eq("money")
+                  & facts["effective_value_usd"].notna() & facts["doc_id"].isin(counts["doc_id"].unique())]
     if deals.empty:
         return deals.assign(system=pd.Series(dtype="str"), usd_bn=pd.Series(dtype="float64"),
                             usd_low_bn=pd.Series(dtype="float64"), usd_high_bn=pd.Series(dtype="float64"),
@@ -417,6 +418,9 @@ def _most_common(values: pd.Series, prefer: str | None = None, exclude: str | No
     return prefer if prefer in modes else modes[0]
 
 
+_PROVENANCE = ("source", "doc_id", "fact_id")  # what a register row cites
+
+
 def _sources(group: pd.DataFrame) -> str:
     outlets = list(dict.fromkeys(group["source"].fillna(MISSING_OUTLET)))
     n = group["doc_id"].nunique()
@@ -439,6 +443,10 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
     if counts.empty:
         return pd.DataFrame(columns=list(REGISTER_COLUMNS))
     deals = defence_deals(facts) if deals is None else deals
+    # only the columns read below: every sort, filter and concat copies each column it carries
+    counts = counts[["effective_item", "published", "start", "effective_period_start", "status", "metric",
+                     "effective_value", "supplier", "recipient", *_PROVENANCE]]
+    deals = deals[["system", "effective_value_usd", "usd_bn", "original", *_PROVENANCE]]
     origin = default_reference().designation_origin
     rows = []
     for system, group in counts.groupby("effective_item", sort=True):
@@ -471,7 +479,7 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
                 ordered, delivered, remaining = (_number(same[c].iloc[0]) for c in
                                                  ("ordered", "delivered", "remaining"))
                 checked = same["warning"].iloc[0] if isinstance(same["warning"].iloc[0], str) else None
-        used = pd.concat([group, own_deals])
+        used = pd.concat([group[list(_PROVENANCE)], own_deals[list(_PROVENANCE)]])
         rows.append({
             "Supplier": supplier, "Recipient": recipient, "System": system,
             "Ordered": ordered, "Delivered": delivered, "Remaining": remaining,

@@ -489,6 +489,7 @@ SELECT f.fact_id, d.path, f.doc_id, d.published, d.title, d.source, d.url,
        r.corrected_item, r.note""".format(fact_columns=", ".join(f'f."{c}"' for c in FACT_COLUMNS)) + _FACTS_FROM
 _FLOAT_COLUMNS = ("value", "value_low", "value_high", "value_usd", "fx_rate", "corrected_value")
 _INT_COLUMNS = ("fact_id", "start", "end", "figure")
+_NOT_TEXT_COLUMNS = frozenset({*_FLOAT_COLUMNS, *_INT_COLUMNS, "plausible", "parties"})
 
 
 def facts_frame(
@@ -501,27 +502,35 @@ def facts_frame(
     include_rejected: bool = False,
     plausible_only: bool = True,
     fact_ids: Iterable[int] | None = None,
+    any_of: Iterable[tuple[Iterable[str] | None, Iterable[str] | None]] = (),
 ) -> pd.DataFrame:
     """One row per fact: the whole fact record, its document's provenance, its review, and effective values.
 
     Filters run in SQL. ``start``/``end`` (ISO dates) keep facts whose period — as corrected by a review, else
     as extracted, else the document's publication day — overlaps ``[start, end]``. ``plausible_only`` drops
     facts the extractor flagged implausible unless a person accepted or corrected them. ``fact_ids`` keeps only
-    those facts (the few a person clicked), still subject to the other filters.
+    those facts (the few a person clicked), still subject to the other filters. ``any_of`` keeps the facts that
+match at least one of its ``(metrics, kinds)`` clauses (None in a clause: any), for a reader that needs, say,
+every count and only the money figures of one metric.
 
-    Added columns: ``pair`` ("A–B"), ``review_status`` (None if unreviewed), the ``corrected_*`` fields,
+    Added columns: ``pair`` ("A–B"), ``review_status`` (missing if unreviewed), the ``corrected_*`` fields,
     ``note``, ``effective_value`` (the corrected value if there is one, else the value),
     ``effective_value_usd`` (value_usd scaled by the correction), ``effective_period_start``,
     ``effective_period_end`` and ``effective_item``. Dates stay ISO strings; ``parties`` is a list.
     """
     import pandas as pd
-    where, params = _facts_where(pair, metrics, kinds, start, end, include_rejected, plausible_only, fact_ids)
+    where, params = _facts_where(pair, metrics, kinds, start, end, include_rejected, plausible_only, fact_ids,
+                                 any_of)
     sql = _FACTS_SELECT + where + " ORDER BY d.published, f.doc_id, f.start, f.fact_id"
     with connect(db_path) as conn:
         frame = pd.read_sql_query(sql, conn, params=params)
-    frame = frame.astype({c: "float64" for c in _FLOAT_COLUMNS} | {c: "int64" for c in _INT_COLUMNS})
+    # Text columns are always pandas' str (missing = NaN): read_sql leaves a column with no value in the rows
+    # read as object (None), so a frame's dtypes would depend on which facts it holds.
+    untyped_text = [c for c in frame.columns if c not in _NOT_TEXT_COLUMNS and frame[c].dtype == object]
+    frame = frame.astype({c: "float64" for c in _FLOAT_COLUMNS} | {c: "int64" for c in _INT_COLUMNS}
+                         | {c: "str" for c in untyped_text})
     frame["plausible"] = frame["plausible"].astype(bool)
-    frame["parties"] = _parties(frame["parties"])
+    frame["parties"] = pd.Series(_parties(frame["parties"]), index=frame.index, dtype=object)  # even with no row
     frame["pair"] = _pair_string(frame)
     return _add_effective_values(frame)
 
@@ -535,6 +544,7 @@ def _facts_where(
     include_rejected: bool = False,
     plausible_only: bool = True,
     fact_ids: Iterable[int] | None = None,
+    any_of: Iterable[tuple[Iterable[str] | None, Iterable[str] | None]] = (),
 ) -> tuple[str, list[Any]]:
     """The ``AND …`` conditions (and their parameters) of :func:`facts_frame`'s filters, for any read that must
     see exactly the facts it sees."""
@@ -544,6 +554,10 @@ def _facts_where(
         params.extend(_sorted_pair(pair))
     sql += _in_list("f.metric", metrics, params) + _in_list("f.kind", kinds, params)
     sql += _in_list("f.fact_id", None if fact_ids is None else [int(i) for i in fact_ids], params)
+    clauses = ["1 = 1" + _in_list("f.metric", clause_metrics, params) + _in_list("f.kind", clause_kinds, params)
+               for clause_metrics, clause_kinds in any_of]
+    if clauses:
+        sql += " AND ((" + ") OR (".join(clauses) + "))"
     if start is not None:
         sql += " AND coalesce(r.corrected_period_end, f.period_end, d.published) >= ?"
         params.append(_iso_date(start))

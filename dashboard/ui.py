@@ -107,19 +107,29 @@ def db_token(db: str) -> tuple[int, ...]:
     return tuple(token)
 
 
-# Which facts a transform needs, as (metrics, kinds) read from the store; None means all of them. A page that
-# draws trade figures reads a fifth of the pair's facts.
-Subset = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
-EVERY_FACT: Subset = (None, None)
-TRADE_FACTS: Subset = (queries.TRADE_FIGURE_METRICS, ("money",))
-DEFENCE_FACTS: Subset = (None, ("count", "money"))  # counted systems, deal values and the trade beside them
+# Which facts a transform needs: those matching any of these (metrics, kinds) clauses, read from the store
+# (None in a clause: any; no clause: every fact). A page that draws trade figures reads a fifth of the pair's
+# facts, one that draws defence a half.
+Clause = tuple[tuple[str, ...] | None, tuple[str, ...] | None]
+Subset = tuple[Clause, ...]
+EVERY_FACT: Subset = ()
+TRADE_FACTS: Subset = ((queries.TRADE_FIGURE_METRICS, ("money",)),)
+DEFENCE_FACTS: Subset = ((None, ("count",)), ((queries.DEAL_METRIC,), ("money",)))  # counted systems, deal values
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _shared_facts(db: str, token: tuple[int, ...], pair: tuple[str, str] | None, start: str | None,
+                  end: str | None, subset: Subset = EVERY_FACT) -> pd.DataFrame:
+    return store.facts_frame(db, pair=pair, start=start, end=end, any_of=subset)
+
+
 def _facts(db: str, token: tuple[int, ...], pair: tuple[str, str] | None, start: str | None,
            end: str | None, subset: Subset = EVERY_FACT) -> pd.DataFrame:
-    metrics, kinds = subset
-    return store.facts_frame(db, pair=pair, start=start, end=end, metrics=metrics, kinds=kinds)
+    """The facts read once per store state and shared by every rerun and session; each caller gets a shallow
+    copy, which pandas' copy-on-write keeps apart from the shared frame (a page that adds or edits a column
+    changes its copy only). As ``cache_data`` they were pickled once and unpickled whole on every use: a
+    tenth of a cold page at 100,000 facts."""
+    return _shared_facts(db, token, pair, start, end, subset).copy(deep=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -156,7 +166,7 @@ def _summary(db: str, token: tuple[int, ...], pair: tuple[str, str] | None) -> d
 
 def clear_caches() -> None:
     """After this session writes to the store: every cached read is stale."""
-    for reader in (_facts, _facts_by_id, _count_facts, _year_bounds, _derived, _memo, _documents, _pairs, _summary):
+    for reader in (_shared_facts, _facts_by_id, _count_facts, _year_bounds, _derived, _memo, _documents, _pairs, _summary):
         reader.clear()
 
 
@@ -614,8 +624,14 @@ def overview_key_figures(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     return memo(view, "overview_key_figures", lambda: _overview_key_figures(view))
 
 
+def _trade_and_defence_facts(view: View) -> pd.DataFrame:
+    """Every fact an Overview headline or timeline mark can be: trade figures, counted systems and deal values
+    (the two subsets hold no fact in common)."""
+    return pd.concat([facts(view, subset=TRADE_FACTS), facts(view, subset=DEFENCE_FACTS)], ignore_index=True)
+
+
 def _overview_key_figures(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
-    facts_frame = facts(view, subset=DEFENCE_FACTS)  # every headline is a trade, deal or counted figure
+    facts_frame = facts(view, subset=DEFENCE_FACTS)
     rows: list[dict[str, Any]] = []
     ids: list[int] = []
     latest = queries.latest_of(trade_figures(view))
@@ -637,7 +653,7 @@ def _overview_key_figures(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
         rows.append(_key_figure(newest, f"Deliveries pending: {row.System}",
                                 f"{row.Remaining:,.0f}{ordered} still to come") | {"period_label": "to date"})
     key_figures = pd.DataFrame(rows, columns=list(KEY_FIGURE_COLUMNS))
-    return key_figures, queries.facts_by_id(facts_frame, list(dict.fromkeys(ids)))
+    return key_figures, queries.facts_by_id(_trade_and_defence_facts(view), list(dict.fromkeys(ids)))
 
 
 def overview_facts(view: View) -> pd.DataFrame:
@@ -649,7 +665,7 @@ def _overview_facts(view: View) -> pd.DataFrame:
     _, headline = overview_key_figures(view)
     events = timeline_events(view)
     ids = [*headline["fact_id"], *(events["fact_id"] if "fact_id" in events.columns else [])]
-    return queries.facts_by_id(facts(view, subset=DEFENCE_FACTS), [int(i) for i in dict.fromkeys(ids)])
+    return queries.facts_by_id(_trade_and_defence_facts(view), [int(i) for i in dict.fromkeys(ids)])
 
 
 def briefing_pack(view: View, figures: list[tuple[str, go.Figure]]) -> str:
