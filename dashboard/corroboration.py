@@ -128,13 +128,40 @@ def _support(amounts: np.ndarray, outlets: np.ndarray, tolerance: float, block: 
 
 def _canonical_index(group: pd.DataFrame, tolerance: float) -> Any:
     """The index label of the canonical report of one group (see the module docstring for the rule)."""
-    support = _support(group["amount"].to_numpy(dtype="float64"), group["outlet"].to_numpy(), tolerance)
-    reviewed = group["reviewed"].to_numpy(dtype=bool)
-    candidates = np.flatnonzero(reviewed) if reviewed.any() else np.arange(len(group))
-    published = [p if isinstance(p, str) else "" for p in group["published"].tolist()]
-    fact_ids = group["fact_id"].tolist()
-    best = max(candidates, key=lambda i: (support[i], published[i], -int(fact_ids[i])))
-    return group.index[best]
+    return group.index[_canonical_position(*_ranking_columns(group), tolerance)]
+
+
+def _ranking_columns(reports: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[int]]:
+    """What the canonical rule looks at, as plain arrays: amount, outlet, reviewed, published ('' if not
+    known), fact_id."""
+    return (reports["amount"].to_numpy(dtype="float64"), reports["outlet"].to_numpy(),
+            reports["reviewed"].to_numpy(dtype=bool),
+            [p if isinstance(p, str) else "" for p in reports["published"].tolist()],
+            [int(i) for i in reports["fact_id"].tolist()])
+
+
+def _canonical_position(amounts: np.ndarray, outlets: np.ndarray, reviewed: np.ndarray, published: list[str],
+                        fact_ids: list[int], tolerance: float) -> int:
+    """Which of one group's reports is canonical, by position."""
+    support = _support(amounts, outlets, tolerance)
+    candidates = np.flatnonzero(reviewed) if reviewed.any() else range(len(amounts))
+    return int(max(candidates, key=lambda i: (support[i], published[i], -fact_ids[i])))
+
+
+def _canonical_labels(reports: pd.DataFrame, tolerance: float) -> dict[int, Any]:
+    """group_id → the index label of its canonical report, for reports sorted by group_id (as _reports gives
+    them): the groups are slices of whole columns, not frames (a frame per group was most of the time)."""
+    group_ids = reports["group_id"].to_numpy()
+    if len(group_ids) == 0:
+        return {}
+    amounts, outlets, reviewed, published, fact_ids = _ranking_columns(reports)
+    edges = [0, *(np.flatnonzero(np.diff(group_ids)) + 1).tolist(), len(group_ids)]
+    chosen = {}
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        best = _canonical_position(amounts[a:b], outlets[a:b], reviewed[a:b], published[a:b], fact_ids[a:b],
+                                   tolerance)
+        chosen[int(group_ids[a])] = reports.index[a + best]
+    return chosen
 
 
 def _spread(amounts: pd.Series, canonical: float) -> float:
@@ -186,8 +213,7 @@ def _who_said_what(reports: pd.DataFrame) -> dict[int, str]:
 def _decide(facts: pd.DataFrame, tolerance: float) -> tuple[pd.DataFrame, dict[int, Any]]:
     """Reports with `is_canonical` and `agrees_with_canonical`, and each group's canonical index label."""
     reports = _reports(facts)
-    chosen = {int(group_id): _canonical_index(group, tolerance)
-              for group_id, group in reports.groupby("group_id", sort=True)}
+    chosen = _canonical_labels(reports, tolerance)
     amount = reports["amount"].to_numpy(dtype="float64")
     canonical = reports["group_id"].map(pd.Series({g: reports.at[label, "amount"] for g, label in chosen.items()},
                                                   dtype="float64")).to_numpy(dtype="float64")
@@ -379,29 +405,53 @@ def review_queue(facts: pd.DataFrame, conflict_fact_ids: Collection[int] = ()) -
     `facts` is the full :func:`facts_frame` (include_rejected=True, so a rejection can be undone). The review
     columns are named as the editor edits them (`status` is the review's, not the count's status, which
     `figure_text` shows); corrected periods are datetimes because that is what a date column edits.
-    Equal to :func:`dress_queue` of :func:`review_order`, which is how a page builds only the rows it shows.
+    Equal to :func:`dress_queue` of :func:`with_text` of :func:`review_order`, which is how a page builds only
+    the rows it shows.
     """
-    return dress_queue(review_order(facts, conflict_fact_ids))
+    return dress_queue(with_text(review_order(facts, conflict_fact_ids), facts))
+
+
+# What review_order, conflicts, filter_queue and document_choices read: a page that orders 100,000 facts reads
+# these (store.facts_frame(columns=...)) and the sentences, links and notes of the rows it shows only.
+REVIEW_ORDER_INPUT: tuple[str, ...] = (
+    "fact_id", "doc_id", "published", "source", "title", "surface", "kind", "unit", "value_low", "value_high",
+    "metric", "status", "figure", "start", "end", "plausible", "period_label",
+)
 
 
 def review_order(facts: pd.DataFrame, conflict_fact_ids: Collection[int] = ()) -> pd.DataFrame:
-    """The queue's rows in order, as fact rows plus `conflict` and `occurrence` (which appearance of the surface
-    in its sentence the figure is), built from whole columns only: at 100,000 facts the per-row display text
-    costs seconds, so :func:`dress_queue` makes it for the rows a page shows."""
-    frame = facts.sort_values(["doc_id", "start", "fact_id"])
-    frame = frame.assign(
-        occurrence=frame.groupby(["doc_id", "sentence", "surface"], sort=False).cumcount(),
-        conflict=frame["fact_id"].isin(set(conflict_fact_ids)),
-        _reviewed=frame["review_status"].notna(),
-        _published=frame["published"].fillna(""),
+    """The queue's rows in order, with `conflict`, from whole columns only (at 100,000 facts the per-row display
+    text costs seconds, so :func:`dress_queue` makes it for the rows a page shows). Needs only
+    :data:`REVIEW_ORDER_INPUT` of the facts."""
+    frame = facts.assign(
+        conflict=facts["fact_id"].isin(set(conflict_fact_ids)),
+        _reviewed=facts["review_status"].notna(),
+        _published=facts["published"].fillna(""),
     )
     frame = frame.sort_values(["_reviewed", "conflict", "_published", "doc_id", "start", "fact_id"],
                               ascending=[True, False, False, True, True, True])
     return frame.drop(columns=["_reviewed", "_published"]).reset_index(drop=True)
 
 
+def with_text(rows: pd.DataFrame, document_facts: pd.DataFrame) -> pd.DataFrame:
+    """Rows of :func:`review_order` (any slice, in its order) as whole fact rows taken from `document_facts`,
+    with their `conflict` and `occurrence`: which appearance of its surface in its sentence the figure is.
+
+    `document_facts` holds every fact (rejected and implausible ones too) of the rows' documents, with every
+    column: a figure's twins in its sentence decide its occurrence, wherever the queue puts them. Rows whose
+    fact is not there (deleted since the queue was built) are left out.
+    """
+    facts = document_facts.sort_values(["doc_id", "start", "fact_id"])
+    facts = facts.assign(occurrence=facts.groupby(["doc_id", "sentence", "surface"], sort=False).cumcount())
+    by_id = facts.set_index("fact_id", drop=False)
+    wanted = rows.loc[rows["fact_id"].isin(by_id.index).to_numpy(), ["fact_id", "conflict"]]
+    out = by_id.loc[wanted["fact_id"].to_numpy()].reset_index(drop=True)
+    out["conflict"] = wanted["conflict"].to_numpy()
+    return out
+
+
 def dress_queue(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows of :func:`review_order` (any slice, in its order) as the editor shows them: evidence, what was read,
+    """Rows of :func:`with_text` as the editor shows them: evidence, what was read,
     the period as text, and the review columns under the names the editor edits."""
     return pd.DataFrame({
         "fact_id": rows["fact_id"],

@@ -481,15 +481,37 @@ FROM facts f
 JOIN documents d ON d.doc_id = f.doc_id
 LEFT JOIN reviews r ON {_FIGURE_MATCH}
 WHERE 1 = 1"""
-_FACTS_SELECT = """
-SELECT f.fact_id, d.path, f.doc_id, d.published, d.title, d.source, d.url,
-       {fact_columns},
-       f.pair_a, f.pair_b, f.extractor_version,
-       r.status AS review_status, r.corrected_value, r.corrected_period_start, r.corrected_period_end,
-       r.corrected_item, r.note""".format(fact_columns=", ".join(f'f."{c}"' for c in FACT_COLUMNS)) + _FACTS_FROM
+# Every column a facts frame reads, and the SQL that gives it.
+_FRAME_SQL: dict[str, str] = {
+    "fact_id": "f.fact_id", "path": "d.path", "doc_id": "f.doc_id",
+    **{c: f"d.{c}" for c in ("published", "title", "source", "url")},
+    **{c: f'f."{c}"' for c in FACT_COLUMNS}, "pair_a": "f.pair_a", "pair_b": "f.pair_b",
+    "extractor_version": "f.extractor_version", "review_status": "r.status", "corrected_value": "r.corrected_value",
+    "corrected_period_start": "r.corrected_period_start", "corrected_period_end": "r.corrected_period_end",
+    "corrected_item": "r.corrected_item", "note": "r.note",
+}
+# What the added columns (pair, effective_*) are made from: read whatever columns are asked for.
+_ALWAYS_READ = ("fact_id", "value", "value_low", "value_high", "value_usd", "item", "period_start", "period_end",
+                "pair_a", "pair_b", "review_status", "corrected_value", "corrected_period_start",
+                "corrected_period_end", "corrected_item")
+
+
+def _facts_select(columns: Iterable[str] | None) -> str:
+    if columns is None:
+        names = list(_FRAME_SQL)
+    else:
+        wanted = set(columns) | set(_ALWAYS_READ)
+        unknown = wanted - set(_FRAME_SQL)
+        if unknown:
+            raise ValueError(f"not a stored fact column: {', '.join(sorted(unknown))}")
+        names = [c for c in _FRAME_SQL if c in wanted]
+    return "SELECT " + ", ".join(f'{_FRAME_SQL[c]} AS "{c}"' for c in names) + _FACTS_FROM
+
+
 _FLOAT_COLUMNS = ("value", "value_low", "value_high", "value_usd", "fx_rate", "corrected_value")
 _INT_COLUMNS = ("fact_id", "start", "end", "figure")
-_NOT_TEXT_COLUMNS = frozenset({*_FLOAT_COLUMNS, *_INT_COLUMNS, "plausible", "parties"})
+_NUMBER_TYPES = {c: "float64" for c in _FLOAT_COLUMNS} | {c: "int64" for c in _INT_COLUMNS}
+_NOT_TEXT_COLUMNS = frozenset({*_NUMBER_TYPES, "plausible", "parties"})
 
 
 def facts_frame(
@@ -503,6 +525,8 @@ def facts_frame(
     plausible_only: bool = True,
     fact_ids: Iterable[int] | None = None,
     any_of: Iterable[tuple[Iterable[str] | None, Iterable[str] | None]] = (),
+    doc_ids: Iterable[str] | None = None,
+    columns: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """One row per fact: the whole fact record, its document's provenance, its review, and effective values.
 
@@ -511,7 +535,9 @@ def facts_frame(
     facts the extractor flagged implausible unless a person accepted or corrected them. ``fact_ids`` keeps only
     those facts (the few a person clicked), still subject to the other filters. ``any_of`` keeps the facts that
 match at least one of its ``(metrics, kinds)`` clauses (None in a clause: any), for a reader that needs, say,
-every count and only the money figures of one metric.
+every count and only the money figures of one metric. ``doc_ids`` keeps the facts of those documents.
+``columns`` reads only those columns (and what the added ones are made from): a reader of 100,000 facts that
+needs no sentence, title or URL reads them in less than half the time.
 
     Added columns: ``pair`` ("A–B"), ``review_status`` (missing if unreviewed), the ``corrected_*`` fields,
     ``note``, ``effective_value`` (the corrected value if there is one, else the value),
@@ -520,17 +546,19 @@ every count and only the money figures of one metric.
     """
     import pandas as pd
     where, params = _facts_where(pair, metrics, kinds, start, end, include_rejected, plausible_only, fact_ids,
-                                 any_of)
-    sql = _FACTS_SELECT + where + " ORDER BY d.published, f.doc_id, f.start, f.fact_id"
+                                 any_of, doc_ids)
+    sql = _facts_select(columns) + where + " ORDER BY d.published, f.doc_id, f.start, f.fact_id"
     with connect(db_path) as conn:
         frame = pd.read_sql_query(sql, conn, params=params)
     # Text columns are always pandas' str (missing = NaN): read_sql leaves a column with no value in the rows
     # read as object (None), so a frame's dtypes would depend on which facts it holds.
     untyped_text = [c for c in frame.columns if c not in _NOT_TEXT_COLUMNS and frame[c].dtype == object]
-    frame = frame.astype({c: "float64" for c in _FLOAT_COLUMNS} | {c: "int64" for c in _INT_COLUMNS}
+    frame = frame.astype({c: t for c, t in _NUMBER_TYPES.items() if c in frame.columns}
                          | {c: "str" for c in untyped_text})
-    frame["plausible"] = frame["plausible"].astype(bool)
-    frame["parties"] = pd.Series(_parties(frame["parties"]), index=frame.index, dtype=object)  # even with no row
+    if "plausible" in frame.columns:
+        frame["plausible"] = frame["plausible"].astype(bool)
+    if "parties" in frame.columns:  # object even with no row
+        frame["parties"] = pd.Series(_parties(frame["parties"]), index=frame.index, dtype=object)
     frame["pair"] = _pair_string(frame)
     return _add_effective_values(frame)
 
@@ -545,6 +573,7 @@ def _facts_where(
     plausible_only: bool = True,
     fact_ids: Iterable[int] | None = None,
     any_of: Iterable[tuple[Iterable[str] | None, Iterable[str] | None]] = (),
+    doc_ids: Iterable[str] | None = None,
 ) -> tuple[str, list[Any]]:
     """The ``AND …`` conditions (and their parameters) of :func:`facts_frame`'s filters, for any read that must
     see exactly the facts it sees."""
@@ -554,6 +583,7 @@ def _facts_where(
         params.extend(_sorted_pair(pair))
     sql += _in_list("f.metric", metrics, params) + _in_list("f.kind", kinds, params)
     sql += _in_list("f.fact_id", None if fact_ids is None else [int(i) for i in fact_ids], params)
+    sql += _in_list("f.doc_id", None if doc_ids is None else [str(d) for d in doc_ids], params)
     clauses = ["1 = 1" + _in_list("f.metric", clause_metrics, params) + _in_list("f.kind", clause_kinds, params)
                for clause_metrics, clause_kinds in any_of]
     if clauses:

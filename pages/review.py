@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard import store, ui
 from dashboard.corroboration import (
     EDITABLE_COLUMNS,
+    REVIEW_ORDER_INPUT,
     conflicts,
     document_choices,
     dress_queue,
@@ -26,6 +27,7 @@ from dashboard.corroboration import (
     queue_page,
     review_order,
     review_rows,
+    with_text,
 )
 
 EDITOR_KEY = "review_editor"
@@ -58,13 +60,26 @@ def load_review(db_path: str, token: tuple[int, ...]) -> ReviewData:
     Shared, not copied, on every rerun: copying 100,000 rows took seconds per click. Nothing on this page
     changes these frames (filters, pages and display text make new ones). The queue holds every fact, rejected
     and implausible ones too, so a person can undo a rejection; conflicts are computed on the facts charts
-    count. Display text is made only for the page shown (dress_queue).
+    count. Only the columns ordering and conflicts need are read here; sentences, links and display text are
+    read and made for the page shown (page_rows).
     """
-    all_facts = store.facts_frame(db_path, include_rejected=True, plausible_only=False)
+    all_facts = store.facts_frame(db_path, include_rejected=True, plausible_only=False, columns=REVIEW_ORDER_INPUT)
     disputed = conflicts(store.counted(all_facts))
     queue = review_order(all_facts, {int(i) for ids in disputed["fact_ids"] for i in ids})
     return ReviewData(queue, disputed, sorted(queue["pair"].dropna().unique()),
                       sorted(queue["metric"].dropna().unique()), document_choices(queue))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _document_facts(db_path: str, token: tuple[int, ...], doc_ids: tuple[str, ...]) -> pd.DataFrame:
+    return store.facts_frame(db_path, include_rejected=True, plausible_only=False, doc_ids=doc_ids)
+
+
+def page_rows(db_path: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """The editor's rows for one page of the queue: every column of their facts, read for their documents only
+    (once per page and store state: a rerun of the same page reads nothing)."""
+    doc_ids = tuple(sorted(set(rows["doc_id"])))
+    return dress_queue(with_text(rows, _document_facts(db_path, ui.db_token(db_path), doc_ids)))
 
 
 @st.cache_data(show_spinner=False)
@@ -185,7 +200,7 @@ else:
         st.session_state[PAGE_KEY] = min(max(1, st.session_state.get(PAGE_KEY, 1)), n_pages)
     page = page_col.number_input(f"Page (of {n_pages:,})", min_value=1, max_value=n_pages, step=1, key=PAGE_KEY,
                                  on_change=discard_edits, disabled=n_pages == 1)
-    shown = dress_queue(queue_page(matching, int(page), page_size))
+    shown = page_rows(db_path, queue_page(matching, int(page), page_size))
     st.session_state[SHOWN_KEY] = shown
     first = (int(page) - 1) * page_size
     where = f" Showing {first + 1:,}–{first + len(shown):,}." if n_pages > 1 else ""

@@ -343,17 +343,37 @@ def test_a_page_of_the_queue_reads_as_the_same_rows_of_the_whole_queue(db_path: 
     store.save_document(db_path, doc, extract(doc), "test")
     facts = store.facts_frame(db_path, include_rejected=True, plausible_only=False)
     whole = corroboration.review_queue(facts)
-    order = corroboration.review_order(facts)
+    # as the Review page builds a page: the order from a narrow read, the text from its documents' facts
+    order = corroboration.review_order(store.facts_frame(db_path, include_rejected=True, plausible_only=False,
+                                                         columns=corroboration.REVIEW_ORDER_INPUT))
     assert len(whole) == 4 and whole["evidence"].str.contains("again in 2023").sum() == 3
+
+    def page(number: int, size: int) -> pd.DataFrame:
+        rows = corroboration.queue_page(order, number, size)
+        documents = store.facts_frame(db_path, include_rejected=True, plausible_only=False, doc_ids=set(rows["doc_id"]))
+        return corroboration.dress_queue(corroboration.with_text(rows, documents))
 
     for size in (1, 2, 3, 4):
         n_pages = corroboration.page_count(len(order), size)
-        pages = [corroboration.dress_queue(corroboration.queue_page(order, p, size)) for p in range(1, n_pages + 1)]
+        pages = [page(p, size) for p in range(1, n_pages + 1)]
         together = pd.concat(pages, ignore_index=True)
         assert together.columns.tolist() == whole.columns.tolist()
         assert _cells(together) == _cells(whole)
     second = whole[whole["evidence"].str.contains("again")].sort_values("start").iloc[1]["evidence"]
     assert "$5 billion in 2022 and ⟦$5 billion⟧ again" in second
+
+
+def test_a_queue_row_whose_fact_is_gone_is_left_out(db_path: Path) -> None:
+    from extractors import extract
+    from extractors.model import Document
+
+    doc = Document(text="NEW DELHI — Trade reached $65 billion in 2023, up from $49 billion.", published="2024-02-01")
+    store.save_document(db_path, doc, extract(doc), "test")
+    facts = store.facts_frame(db_path, include_rejected=True, plausible_only=False)
+    order = corroboration.review_order(facts, {int(facts["fact_id"].iloc[-1])})
+    kept = corroboration.with_text(order, facts[facts["fact_id"].ne(order["fact_id"].iloc[0])])
+    assert kept["fact_id"].tolist() == order["fact_id"].iloc[1:].tolist()
+    assert kept["conflict"].tolist() == order["conflict"].iloc[1:].tolist()
 
 
 def _cells(frame: pd.DataFrame) -> list[list[Any]]:

@@ -294,6 +294,11 @@ FILTERS = [
     ("before everything", {"end": "2022-12-31"}, set()),
     ("filters combine", {"kinds": ["count"], "pair": ("India", "Russia"), "start": "2023-01-01"},
      {"12 helicopters"}),
+    ("any of two clauses", {"any_of": [(None, ["count"]), (["trade_total"], ["money"])]},
+     {"nearly $44 billion", "12 helicopters", "26 Rafale jets"}),
+    ("a clause needs all its parts", {"any_of": [(["order"], ["money"])]}, set()),
+    ("clauses and filters combine", {"any_of": [(None, ["count"])], "pair": ("France", "India")},
+     {"26 Rafale jets"}),
 ]
 
 
@@ -319,6 +324,26 @@ def test_facts_frame_reads_only_the_facts_asked_for(two_pairs):
     assert set(store.facts_frame(two_pairs, pair=("India", "Russia"), fact_ids=wanted)["surface"]) == {
         "12 helicopters"}
     assert store.facts_frame(two_pairs, fact_ids=[]).empty
+
+
+def test_facts_frame_reads_the_facts_of_the_documents_asked_for(two_pairs):
+    frame = store.facts_frame(two_pairs)
+    rafale_doc = frame.loc[frame["surface"].eq("26 Rafale jets"), "doc_id"].iloc[0]
+    expected = set(frame.loc[frame["doc_id"].eq(rafale_doc), "surface"])
+    assert set(store.facts_frame(two_pairs, doc_ids=[rafale_doc])["surface"]) == expected
+    assert store.facts_frame(two_pairs, doc_ids=[]).empty
+
+
+def test_facts_frame_reads_only_the_columns_asked_for(two_pairs, stored):
+    _, facts = stored
+    store.save_reviews(two_pairs, [review(facts[1], "correct", corrected_value=45e9)])
+    whole = store.facts_frame(two_pairs)
+    narrow = store.facts_frame(two_pairs, columns=["surface", "published"])
+    assert {"surface", "published", "effective_value", "effective_value_usd", "pair"} <= set(narrow.columns)
+    assert not {"sentence", "title", "url", "parties", "rule"} & set(narrow.columns)
+    pd.testing.assert_frame_equal(narrow, whole[narrow.columns])  # same values, same dtypes
+    with pytest.raises(ValueError, match="not a stored fact column: secret"):
+        store.facts_frame(two_pairs, columns=["surface", "secret"])
 
 
 PERIOD_CASES = [
