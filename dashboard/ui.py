@@ -117,7 +117,7 @@ TRADE_FACTS: Subset = ((queries.TRADE_FIGURE_METRICS, ("money",)),)
 DEFENCE_FACTS: Subset = ((None, ("count",)), ((queries.DEAL_METRIC,), ("money",)))  # counted systems, deal values
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)  # least recently used go first: a stale state's
+@st.cache_resource(show_spinner=False, max_entries=8)  # evicts the least recently used: old store states
 def _shared_facts(db: str, token: tuple[int, ...], pair: tuple[str, str] | None, start: str | None,
                   end: str | None, subset: Subset = EVERY_FACT) -> pd.DataFrame:
     return store.facts_frame(db, pair=pair, start=start, end=end, any_of=subset)
