@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -58,6 +59,7 @@ def facts_db(fixture_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 @pytest.fixture(autouse=True)
 def fresh_caches() -> None:
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def open_page(page: str, **params: str | list[str]) -> AppTest:
@@ -104,6 +106,25 @@ def test_every_page_renders_without_errors(facts_db: Path, page: str) -> None:
 ])
 def test_pages_draw_their_charts(facts_db: Path, page: str, charts: int) -> None:
     assert len(open_page(page).get("plotly_chart")) == charts
+
+
+def test_pages_leave_the_facts_they_share_unchanged(facts_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every rerun and session shares one frame of facts per store state (each page gets a shallow copy); what
+    a page does with its copy must never reach the shared frame."""
+    read = store.facts_frame
+    handed_out: list[tuple[pd.DataFrame, tuple, dict]] = []
+
+    def recording(*args: object, **kwargs: object) -> pd.DataFrame:
+        frame = read(*args, **kwargs)
+        handed_out.append((frame, args, kwargs))
+        return frame
+
+    monkeypatch.setattr(store, "facts_frame", recording)
+    for page in (*PAGES, "pages/review.py"):
+        open_page(page).run()  # and a rerun, which uses the shared frames again
+    assert len(handed_out) >= len(PAGES)
+    for shared, args, kwargs in handed_out:
+        pd.testing.assert_frame_equal(shared, read(*args, **kwargs))
 
 
 # --------------------------------------------------------------------------- sidebar and URL state
