@@ -534,10 +534,10 @@ def facts_frame(
     as extracted, else the document's publication day — overlaps ``[start, end]``. ``plausible_only`` drops
     facts the extractor flagged implausible unless a person accepted or corrected them. ``fact_ids`` keeps only
     those facts (the few a person clicked), still subject to the other filters. ``any_of`` keeps the facts that
-match at least one of its ``(metrics, kinds)`` clauses (None in a clause: any), for a reader that needs, say,
-every count and only the money figures of one metric. ``doc_ids`` keeps the facts of those documents.
-``columns`` reads only those columns (and what the added ones are made from): a reader of 100,000 facts that
-needs no sentence, title or URL reads them in less than half the time.
+    match at least one of its ``(metrics, kinds)`` clauses (None in a clause: any), for a reader that needs,
+    say, every count and only the money figures of one metric. ``doc_ids`` keeps the facts of those documents.
+    ``columns`` reads only those columns (and what the added ones are made from): a reader of 100,000 facts
+    that needs no sentence, title or URL reads them in about half the time.
 
     Added columns: ``pair`` ("A–B"), ``review_status`` (missing if unreviewed), the ``corrected_*`` fields,
     ``note``, ``effective_value`` (the corrected value if there is one, else the value),
