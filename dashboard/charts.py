@@ -456,8 +456,8 @@ def timeline_chart(events: pd.DataFrame, *, pair_label: str, as_of: str | None) 
     if not trade.empty:
         colour = SERIES_COLOURS["trade_total"]
         _legend_entry(fig, "Total trade (at period end)", colour, "trade")
-        fig.add_trace(go.Scatter(
-            x=_plain(trade["when"]), y=_plain(trade["usd_bn"]), mode="markers", name="Total trade",
+        fig.add_trace(dict(  # a dict: validated once, where a go.Scatter is validated and copied again
+            type="scatter", x=_plain(trade["when"]), y=_plain(trade["usd_bn"]), mode="markers", name="Total trade",
             showlegend=False,
             legendgroup="trade",
             marker=dict(symbol=[QUALIFIER_SYMBOLS.get(q, "circle") for q in trade["qualifier"]], size=11,
@@ -470,8 +470,9 @@ def timeline_chart(events: pd.DataFrame, *, pair_label: str, as_of: str | None) 
     order = list(defence["supplier"].dropna().astype(str))
     for supplier, rows in defence.groupby(defence["supplier"].fillna("Supplier not stated"), sort=True):
         colour = country_colour(supplier if supplier != "Supplier not stated" else None, order)
-        fig.add_trace(go.Scatter(
-            x=_plain(rows["when"]), y=_plain(rows["lane"]), mode="markers", name=f"Defence: {supplier}",
+        fig.add_trace(dict(
+            type="scatter", x=_plain(rows["when"]), y=_plain(rows["lane"]), mode="markers",
+            name=f"Defence: {supplier}",
             marker=dict(symbol="diamond", size=12, color=colour, line=dict(width=1, color="white")),
             customdata=_plain(rows["fact_id"].astype(int)),
             hovertext=_event_hovers(rows),
