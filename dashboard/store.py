@@ -517,8 +517,6 @@ _NOT_TEXT_COLUMNS = frozenset({*_NUMBER_TYPES, "plausible", "parties"})
 def facts_frame(
     db_path: DbPath,
     pair: tuple[str, str] | None = None,
-    metrics: Iterable[str] | None = None,
-    kinds: Iterable[str] | None = None,
     start: str | date | None = None,
     end: str | date | None = None,
     include_rejected: bool = False,
@@ -534,10 +532,11 @@ def facts_frame(
     as extracted, else the document's publication day — overlaps ``[start, end]``. ``plausible_only`` drops
     facts the extractor flagged implausible unless a person accepted or corrected them. ``fact_ids`` keeps only
     those facts (the few a person clicked), still subject to the other filters. ``any_of`` keeps the facts that
-    match at least one of its ``(metrics, kinds)`` clauses (None in a clause: any), for a reader that needs,
-    say, every count and only the money figures of one metric. ``doc_ids`` keeps the facts of those documents.
-    ``columns`` reads only those columns (and what the added ones are made from): a reader of 100,000 facts
-    that needs no sentence, title or URL reads them in about half the time.
+    match at least one of its ``(metrics, kinds)`` clauses (None in a clause: any): ``[(["exports"], None)]``
+    reads one metric, ``[(None, ["count"]), (["deal_value"], ["money"])]`` every count and the deal values.
+    ``doc_ids`` keeps the facts of those documents. ``columns`` reads only those columns (and what the added
+    ones are made from): a reader of 100,000 facts that needs no sentence, title or URL reads them in about
+    half the time.
 
     Added columns: ``pair`` ("A–B"), ``review_status`` (missing if unreviewed), the ``corrected_*`` fields,
     ``note``, ``effective_value`` (the corrected value if there is one, else the value),
@@ -545,8 +544,7 @@ def facts_frame(
     ``effective_period_end`` and ``effective_item``. Dates stay ISO strings; ``parties`` is a list.
     """
     import pandas as pd
-    where, params = _facts_where(pair, metrics, kinds, start, end, include_rejected, plausible_only, fact_ids,
-                                 any_of, doc_ids)
+    where, params = _facts_where(pair, start, end, include_rejected, plausible_only, fact_ids, any_of, doc_ids)
     sql = _facts_select(columns) + where + " ORDER BY d.published, f.doc_id, f.start, f.fact_id"
     with connect(db_path) as conn:
         frame = pd.read_sql_query(sql, conn, params=params)
@@ -565,8 +563,6 @@ def facts_frame(
 
 def _facts_where(
     pair: tuple[str, str] | None = None,
-    metrics: Iterable[str] | None = None,
-    kinds: Iterable[str] | None = None,
     start: str | date | None = None,
     end: str | date | None = None,
     include_rejected: bool = False,
@@ -581,7 +577,6 @@ def _facts_where(
     if pair is not None:
         sql += " AND f.pair_a = ? AND f.pair_b = ?"
         params.extend(_sorted_pair(pair))
-    sql += _in_list("f.metric", metrics, params) + _in_list("f.kind", kinds, params)
     sql += _in_list("f.fact_id", None if fact_ids is None else [int(i) for i in fact_ids], params)
     sql += _in_list("f.doc_id", None if doc_ids is None else [str(d) for d in doc_ids], params)
     clauses = ["1 = 1" + _in_list("f.metric", clause_metrics, params) + _in_list("f.kind", clause_kinds, params)

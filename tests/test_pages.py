@@ -315,7 +315,7 @@ def test_defence_system_filter(facts_db: Path) -> None:
 
 
 def test_selected_fact_in_the_url_shows_its_sentence(facts_db: Path) -> None:
-    fact = store.facts_frame(facts_db, metrics=["target"]).iloc[0]
+    fact = store.facts_frame(facts_db, any_of=[(["target"], None)]).iloc[0]
     at = open_page("pages/trade.py", facts=str(fact["fact_id"]))
     assert fact["sentence"] in [t.value for t in at.text]
     assert any(b.proto.url == "https://example.org/fixture-wire/ten-months" for b in at.get("link_button"))
@@ -337,7 +337,7 @@ def test_a_saved_correction_redraws_the_cached_chart(facts_db: Path) -> None:
     at = open_page("pages/trade.py", metric="trade_total")
     at.run()  # a rerun draws the chart from the cache
     assert 54.7 in [round(v, 2) for v in marks(spec(at), "Total trade")["y"]]
-    row = store.facts_frame(facts_db, metrics=["trade_total"]).set_index("surface").loc["$54.7 billion"]
+    row = store.facts_frame(facts_db, any_of=[(["trade_total"], None)]).set_index("surface").loc["$54.7 billion"]
     store.save_reviews(facts_db, [{"doc_id": row["doc_id"], "start": row["start"], "end": row["end"],
                                    "surface": "$54.7 billion", "value": row["value"], "status": "correct",
                                    "corrected_value": 55.5e9}])
