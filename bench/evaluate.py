@@ -1,6 +1,6 @@
 """Score the extractor against public peer specs and our own gold articles; prints pass rates.
 
-    python -m bench.evaluate [--shared ../shared] [--show-failures N]
+    python -m bench.evaluate [--shared ../shared] [--show-failures N] [--dev-only] [-v]
 
 Scoring (strict, per case):
 - currency / percent / dimension (Recognizers-Text): every expected item with a value is found
@@ -10,6 +10,8 @@ Scoring (strict, per case):
 - date periods (RT DatePeriodParser): for inputs our period finder recognises, start and end
   (RT's end is exclusive); reported as coverage and accuracy.
 - quantulum3 money: money items found with equal value, years and designations ignored as the peer README says.
+- development set (`shared/eval/dev`, real stories): the team's scorer (`shared/eval/score.py`) judges each
+  figure's span, value and meaning; run here in one process (the scorer itself runs the CLI per case).
 - gold: each annotated fact found with the same surface, value, unit, qualifier, metric, item,
   status and period; precision counts facts we emit that the annotator did not list.
 """
@@ -17,8 +19,10 @@ Scoring (strict, per case):
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
+import tempfile
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -194,15 +198,114 @@ def _gold_rows(label: str, gold_dir: Path, corpus_dir: Path, rows: list, all_fai
     all_failures[label] = failures
 
 
+def _scorer(shared: Path):
+    """The team's scorer module (`shared/eval/score.py`), or None when the folder is absent."""
+    path = shared / "eval" / "score.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("figure_desk_score", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
+        return int(value)
+    return value
+
+
+def score_dev(shared: Path, verbose: bool = False, names: list[str] | None = None) -> dict | None:
+    """The development set scored as `score.py` scores it, with the extractor run in this process."""
+    scorer = _scorer(shared)
+    if scorer is None:
+        return None
+    files = sorted((shared / "eval" / "dev").glob("*.yaml"))
+    if names:
+        files = [f for f in files if any(n in f.name for n in names)]
+    tp = fn = fp = negs = strict = full = npred = 0
+    attr: dict[str, list[int]] = {}
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in files:
+            case = yaml.safe_load(f.read_text(encoding="utf-8"))
+            path = Path(tmp) / "case.txt"
+            path.write_text(case["text"], encoding="utf-8")
+            preds = [{k: _plain(v) for k, v in fact.as_record().items()} for fact in extract(read_document(path))]
+            rows, spurious, neg_hits = scorer.score_case(case, preds)
+            for g, p in rows:
+                if p is None:
+                    fn += 1
+                    lines.append(f"MISS {case['id']}: {g['surface']!r} ({g['kind']})")
+                    continue
+                tp += 1
+                verdict = scorer.judge(g, p)
+                strict += verdict["kind"] and verdict["value"]
+                full += all(verdict.values())
+                for k, ok in verdict.items():
+                    attr.setdefault(k, [0, 0])
+                    attr[k][0] += ok
+                    attr[k][1] += 1
+                    if not ok:
+                        gv = (g.get("period_start"), g.get("period_end")) if k == "period" else (
+                            (g.get("value"), g.get("unit")) if k == "value" else g.get(k))
+                        pv = (p.get("period_start"), p.get("period_end")) if k == "period" else (
+                            (p.get("value"), p.get("unit")) if k == "value" else p.get(k))
+                        lines.append(f"WRONG {k} {case['id']}: {g['surface']!r} gold={gv} got={pv}")
+            fp += len(spurious)
+            npred += len(preds)
+            negs += len(neg_hits)
+            lines += [f"SPURIOUS {case['id']}: {p.get('surface')!r} ({p.get('kind')}, {p.get('value')})"
+                      for p in spurious]
+            lines += [f"TRAP {case['id']}: {neg!r} gave {surface!r}" for neg, surface in neg_hits]
+
+    def f1(p: float, r: float) -> float:
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    gold = tp + fn
+    result = {
+        "cases": len(files), "gold": gold, "missed": fn, "spurious": fp, "trap_hits": negs,
+        "span_f1": f1(tp / max(tp + fp, 1), tp / max(gold, 1)),
+        "strict_f1": f1(strict / max(npred, 1), strict / max(gold, 1)),
+        "full_f1": f1(full / max(npred, 1), full / max(gold, 1)),
+        "accuracy": {k: v[0] / v[1] for k, v in sorted(attr.items()) if v[1]},
+    }
+    if verbose:
+        print("\n".join(sorted(lines)))
+    return result
+
+
+def _dev_rows(shared: Path, rows: list, verbose: bool, names: list[str] | None = None) -> None:
+    result = score_dev(shared, verbose, names)
+    if result is None:
+        rows.append(("development set", f"skipped: {shared / 'eval'} not found"))
+        return
+    rows.append(("development set: cases / figures", f"{result['cases']} / {result['gold']}"
+                                                      f" ({result['missed']} missed, {result['spurious']} spurious,"
+                                                      f" {result['trap_hits']} trap hits)"))
+    for key in ("span_f1", "strict_f1", "full_f1"):
+        rows.append((f"development set: {key.replace('_f1', '')} F1", f"{result[key]:.3f}"))
+    for name, value in result["accuracy"].items():
+        rows.append((f"  development set accuracy {name}", f"{value:.3f}"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
     parser.add_argument("--show-failures", type=int, default=0, metavar="N")
+    parser.add_argument("--dev-only", action="store_true", help="score the development set only")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every development-set miss")
+    parser.add_argument("cases", nargs="*", help="development cases to score (parts of file names)")
     args = parser.parse_args(argv)
     shared = Path(args.shared)
     rt = shared / "peer-specs" / "recognizers-text"
     rows: list[tuple[str, str]] = []
     all_failures: dict[str, list[str]] = {}
+    _dev_rows(shared, rows, args.verbose, args.cases)
+    if args.dev_only or args.cases:
+        for label, value in rows:
+            print(f"{label:<40}  {value}")
+        return 0
     if rt.is_dir():
         for name, kind in (("currency_model", "money"), ("percent_model", "percent")):
             p, t, f = score_rt(rt / f"{name}.en.jsonl", kind)

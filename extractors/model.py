@@ -6,11 +6,13 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-# The public shape of a fact (the CLI contract); every JSONL line carries these keys in this order.
+# The public shape of a fact (the CLI contract); every JSONL line carries these keys in this order. Keys added
+# after the first release go at the end ("item_noun": the noun counted, beside the system in `item`).
 FACT_FIELDS: tuple[str, ...] = (
     "path", "doc_id", "published", "title", "source", "url", "sentence", "start", "end", "surface",
     "kind", "value", "value_low", "value_high", "unit", "qualifier", "value_usd", "metric", "item",
     "status", "parties", "supplier", "recipient", "period_start", "period_end", "period_label", "rule",
+    "item_noun",
 )
 # Extra keys after the contract's: how USD was reached, paired-currency grouping, plausibility.
 EXTRA_FIELDS: tuple[str, ...] = ("fx_rate", "fx_date", "figure", "plausible")
@@ -59,6 +61,7 @@ class Fact:
     value_usd: float | None = None
     metric: str = "other"
     item: str | None = None
+    item_noun: str | None = None  # the noun counted ("squadron") when `item` is the system ("S-400")
     status: str | None = None
     parties: list[str] = field(default_factory=list)
     supplier: str | None = None

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from extractors.rules import Rules
 
 _GROUP_SEPARATORS = re.compile("[,\u00a0\u2007\u2009\u202f]")
+_DECIMAL_COMMA = re.compile(r"[0-9]{1,3},[0-9]{1,2}")  # "117,7": the rules let it through only before a scale word
 _WORD_SPLIT = re.compile(r"[\s-]+")
 
 
@@ -24,6 +25,8 @@ def parse_number(surface: str, rules: Rules) -> Decimal | None:
     if not text:
         return None
     if text[0].isdigit():
+        if _DECIMAL_COMMA.fullmatch(text):
+            return Decimal(text.replace(",", "."))
         try:
             return Decimal(_GROUP_SEPARATORS.sub("", text))
         except InvalidOperation:

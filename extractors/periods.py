@@ -1,70 +1,119 @@
-"""Find the periods a sentence talks about and resolve them against the publication date.
+"""Find the periods a text names and resolve them against the publication date.
 
-India's fiscal year runs 1 April - 31 March: "FY24", "FY2023-24", "2023-24", "2023/24" and
-"fiscal 2024" all mean 2023-04-01..2024-03-31.
+The patterns and words live in `rules/periods.yaml`; this module holds one small resolver per kind of
+period (the table `RESOLVERS`). A fiscal year starts in the month the story's country uses (India: April,
+so "FY24", "FY2023-24", "2023-24" and "fiscal 2024" all mean 2023-04-01..2024-03-31).
 
 >>> from datetime import date
 >>> [p.label for p in find_periods("in the first eight months of the year", date(2023, 11, 13))]
 ['Jan–Aug 2023']
+>>> [(p.label, p.role) for p in find_periods("by the end of 2030", date(2023, 11, 13))]
+[('by 2030', 'by')]
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
+import yaml
+
+from extractors.errors import RulesError
 from extractors.lowered import lowered
 from extractors.scanning import with_first_chars
 
-# English names, written out: `calendar.month_name` follows the process's locale, and the news is in English.
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December")
-MONTH_ABBR = ("",) + tuple(name[:3] for name in MONTH_NAMES)  # MONTH_ABBR[1] == "Jan"
-MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)}
-MONTHS.update({name[:3].lower(): i for i, name in enumerate(MONTH_NAMES, start=1)})
-MONTHS["sept"] = 9
-MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
-ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4}
-COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-               "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-YEAR = r"(?:19|20)\d\d"
-
-
-def _scanner(source: str) -> re.Pattern:
-    """A period pattern for `finditer` over a sentence, told its first characters (see extractors.scanning).
-
-    Patterns are written in lower case and scan a lower-cased copy of the text (`lowered`): the standard
-    library engine without IGNORECASE is several times faster than a case-insensitive scan."""
-    return re.compile(with_first_chars(source))
+PERIODS_FILE = Path(__file__).with_name("rules") / "periods.yaml"
+INDIA_FISCAL_START = 4  # April
+ROLES = ("point", "by", "until", "since", "comparison", "shift", "anaphor")
 
 
 @dataclass(frozen=True)
 class Period:
-    """A closed date range a sentence mentions, with where it was written."""
+    """A date range the text names, where it was written and what it does there.
+
+    `start`/`end` may be None for open ranges ("since 2001": no end; "by 2030": no start). `role` says how
+    a figure may use it (see periods.yaml: roles); `grain` how fine it is (day, week, month, quarter, half,
+    year, fiscal, span). A `shift` period holds `shift_months`, to be applied to the period it refers to.
+    """
 
     start_offset: int
     end_offset: int
-    start: date
-    end: date
+    start: date | None
+    end: date | None
     label: str
-    is_target: bool = False
-    is_relative_shift: bool = False  # "the same period a year earlier": resolved against another period
+    role: str = "point"
+    grain: str = "span"
+    shift_months: int = 0
+    event: str | None = None  # "deal" or "delivery" when the words before tie it to one ("signed in 2016")
+    full_start: date | None = None  # the whole span named, before "by"/"since" cut one end off
+    full_end: date | None = None
+
+    @property
+    def is_target(self) -> bool:
+        return self.role == "by"
 
 
-def _month_end(year: int, month: int) -> date:
+@dataclass(frozen=True)
+class Span:
+    """What a resolver returns: dates, a label and a grain; `role` when the words themselves set it."""
+
+    start: date | None
+    end: date | None
+    label: str
+    grain: str
+    role: str | None = None
+    shift_months: int = 0
+
+
+@dataclass(frozen=True)
+class _Context:
+    published: date | None
+    fiscal_start: int
+    original: str  # the text as written (case matters for "May" the month and "may" the verb)
+
+
+# --------------------------------------------------------------------------- calendar arithmetic
+
+# English, written out: `calendar.month_abbr` follows the process's locale, and labels are in English.
+MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def fiscal_year(ending: int) -> tuple[date, date, str]:
-    """India's fiscal year that ends in March of `ending`."""
-    return date(ending - 1, 4, 1), date(ending, 3, 31), f"FY{ending - 1}-{str(ending)[-2:]}"
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (earlier when negative), kept inside the month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def fiscal_year_of(day: date) -> int:
-    """The year in which the fiscal year containing `day` ends."""
-    return day.year + 1 if day.month >= 4 else day.year
+def fiscal_year(ending: int, start_month: int = INDIA_FISCAL_START) -> tuple[date, date, str]:
+    """The fiscal year that ends in `ending` (India's by default: April to March)."""
+    if start_month == 1:
+        return date(ending, 1, 1), date(ending, 12, 31), str(ending)
+    start = date(ending - 1, start_month, 1)
+    return start, month_end(ending, start_month - 1), f"FY{ending - 1}-{str(ending)[-2:]}"
+
+
+def fiscal_year_of(day: date, start_month: int = INDIA_FISCAL_START) -> int:
+    """The year in which the fiscal year holding `day` ends."""
+    return day.year + 1 if day.month >= start_month and start_month != 1 else day.year
+
+
+def month_label(start: date, end: date) -> str:
+    if start.year == end.year:
+        if start.month == end.month:
+            return f"{MONTH_ABBR[start.month]} {start.year}"
+        return f"{MONTH_ABBR[start.month]}–{MONTH_ABBR[end.month]} {end.year}"
+    return f"{MONTH_ABBR[start.month]} {start.year}–{MONTH_ABBR[end.month]} {end.year}"
 
 
 def _two_digit_year(value: str, century_from: int | None = None) -> int:
@@ -75,271 +124,486 @@ def _two_digit_year(value: str, century_from: int | None = None) -> int:
     return base + number
 
 
-def _month_label(start: date, end: date) -> str:
-    if start.year == end.year:
-        if start.month == end.month:
-            return f"{MONTH_ABBR[start.month]} {start.year}"
-        return f"{MONTH_ABBR[start.month]}–{MONTH_ABBR[end.month]} {end.year}"
-    return f"{MONTH_ABBR[start.month]} {start.year}–{MONTH_ABBR[end.month]} {end.year}"
+def _latest(month: int, published: date | None) -> int | None:
+    """The year of the latest `month` that is not after the publication month."""
+    if published is None:
+        return None
+    return published.year if month <= published.month else published.year - 1
 
 
-def _ref_year(word: str | None, published: date | None) -> int | None:
-    """Year named by "the year", "this year", "last year", "2023"."""
-    if word is None:
+# --------------------------------------------------------------------------- vocabulary
+
+@dataclass(frozen=True)
+class PeriodPattern:
+    id: str
+    resolve: str
+    needs: tuple[str, ...]
+    regex: re.Pattern
+    role: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    ordinals: dict[str, int]
+    counts: dict[str, int]
+    roles: tuple[tuple[str, str], ...]  # (phrase, role), longest phrase first
+    role_regex: re.Pattern
+    event_regex: re.Pattern  # a deal or delivery word just before a period; the group names which
+    patterns: tuple[PeriodPattern, ...]
+    needs: tuple[str, ...]
+
+
+def _words(section: dict, what: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for key, value in (section or {}).items():
+        if isinstance(value, list):  # NUMBER: [surfaces]
+            out.update({str(s).lower(): int(key) for s in value})
+        else:  # WORD: NUMBER
+            out[str(key).lower()] = int(value)
+    if not out:
+        raise RulesError(f"periods.yaml: words.{what} is empty")
+    return out
+
+
+def _alternation(words: list[str]) -> str:
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def load_vocabulary(path: Path = PERIODS_FILE) -> Vocabulary:
+    """Read and compile periods.yaml; a broken file raises RulesError naming the pattern."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RulesError(f"{path.name}: cannot read: {exc}") from exc
+    words = data.get("words") or {}
+    months = _words(words.get("months"), "months")
+    weekdays = _words(words.get("weekdays"), "weekdays")
+    ordinals = _words(words.get("ordinals"), "ordinals")
+    counts = _words(words.get("counts"), "counts")
+    year, yy = r"(?:19|20)\d\d", r"(?:(?:19|20)\d\d|\d\d)"
+    yref = r"(?P<yref>{year}|(?:the\s+)?(?:this|last|previous|current|next|past)\s+year|the\s+year)".replace(
+        "{year}", year)
+    places = {
+        "month": _alternation(list(months)) + r"\.?", "weekday": _alternation(list(weekdays)),
+        "year": year, "yy": yy, "count": _alternation(list(counts)), "ordinal": _alternation(list(ordinals)),
+        "yref": yref, "yref2": yref.replace("?P<yref>", "?P<yref2>"),
+        "fy": r"fy|fiscal(?:\s+year)?|financial\s+year",
+    }
+    patterns = []
+    for spec in data.get("patterns") or []:
+        pid = spec.get("id", "?")
+        if spec.get("resolve") not in RESOLVERS:
+            raise RulesError(f"periods.yaml: pattern '{pid}': unknown resolver '{spec.get('resolve')}'")
+        role = spec.get("role", "point")
+        if role not in ROLES:
+            raise RulesError(f"periods.yaml: pattern '{pid}': unknown role '{role}'")
+        source = re.sub(r"\{(\w+)\}", lambda m: places.get(m.group(1), m.group(0)), spec["pattern"])
+        try:
+            compiled = re.compile(with_first_chars(source))
+        except re.error as exc:
+            raise RulesError(f"periods.yaml: pattern '{pid}' does not compile: {exc}") from exc
+        patterns.append(PeriodPattern(pid, spec["resolve"], tuple(str(n) for n in spec.get("needs") or ()),
+                                      compiled, role, tuple(spec.get("examples") or ())))
+    roles = tuple(sorted(((str(p).lower(), role) for role, phrases in (data.get("roles") or {}).items()
+                          for p in phrases), key=lambda pr: -len(pr[0])))
+    for _, role in roles:
+        if role not in ROLES:
+            raise RulesError(f"periods.yaml: unknown role '{role}'")
+    role_regex = re.compile(r"(?:^|(?<=\W))(?P<phrase>" + "|".join(
+        re.escape(p).replace(r"\ ", r"\s+") for p, _ in roles) + r")\s*$")
+    needs = tuple(sorted({n for p in patterns for n in p.needs}))
+    events = data.get("events") or {}
+    event_regex = re.compile(r"\b(?:" + "|".join(
+        f"(?P<{name}>" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+        + ")" for name, words in events.items() if words) + r")\s+(?:(?:in|on|by|from|during|the|of|to|around|before|"
+        r"after|since|until|till|through|as|early|late|mid|at|end)\s+){0,4}$")
+    return Vocabulary(months, weekdays, ordinals, counts, roles, role_regex, event_regex, tuple(patterns), needs)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    return load_vocabulary()
+
+
+# --------------------------------------------------------------------------- resolvers (one per kind of period)
+
+Resolver = Callable[[dict[str, Any], _Context], Span | None]
+
+
+def _month(word: str | None) -> int | None:
+    if not word:
+        return None
+    return vocabulary().months.get(word.lower().rstrip("."))
+
+
+def _year_of(ref: str | None, ctx: _Context) -> int | None:
+    """The year "the year", "this year", "last year" or "2023" names."""
+    published = ctx.published
+    if ref is None:
         return published.year if published else None
-    w = word.lower().strip()
-    if re.fullmatch(YEAR, w):
+    w = " ".join(ref.lower().split())
+    if re.fullmatch(r"(?:19|20)\d\d", w):
         return int(w)
     if published is None:
         return None
-    if w in ("last year", "the last year", "the previous year", "previous year", "the past year"):
+    if w.endswith(("last year", "previous year", "past year", "preceding year")):
         return published.year - 1
-    if w in ("next year",):
+    if w.endswith("next year"):
         return published.year + 1
     return published.year
 
 
-_YEAR_REF = rf"(?P<yref>{YEAR}|(?:the\s+)?(?:this|last|previous|current|next|past)\s+year|the\s+year)"
-_YEAR_REF2 = _YEAR_REF.replace("?P<yref>", "?P<yref2>")  # the standard engine wants one name per group
-_FY_TOKEN = r"(?:fy|fiscal(?:\s+year)?|financial\s+year)"
+def _fy(ending: int, ctx: _Context, grain: str = "fiscal") -> Span:
+    start, end, label = fiscal_year(ending, ctx.fiscal_start)
+    return Span(start, end, label, grain)
 
-_FY_RANGE = _scanner(rf"\b(?:{_FY_TOKEN}\s*'?)(?P<a>{YEAR}|\d\d)\s*[-–/]\s*(?P<b>{YEAR}|\d\d)\b")
-_FY_SINGLE = _scanner(rf"\b(?:{_FY_TOKEN})\s*'?(?P<a>{YEAR}|\d\d)\b(?!\s*[-–/]\s*\d)")
-# Each pattern with what a sentence must contain (lower case) for it to match at all: the cheap test
-# spares most of the seventeen scans in a sentence that names no period, or only a year.
-_YEAR_WORD = ("year",)
-_CENTURIES = ("19", "20")
-_FY_WORDS = ("fy", "fiscal", "financial")
-_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_PATTERNS: list[tuple[str, tuple[str, ...], re.Pattern]] = [
-    ("year_ending", _YEAR_WORD, _scanner(
-        rf"\b(?:the\s+)?(?:(?P<fiscal>financial|fiscal)\s+)?year\s+(?:that\s+)?(?:to|ending|ended|which\s+ended)\s+"
-        rf"(?:on\s+|in\s+)?(?P<m>{MONTH})(?:\s+\d{{1,2}})?(?:,?\s*(?P<y>{YEAR}))?")),
-    ("relative_month", ("month",), _scanner(r"\b(?P<rel>last|previous|this|past)\s+month\b")),
-    ("month_range", _MONTH_NAMES, _scanner(
-        rf"\b(?P<m1>{MONTH})\s*(?:{YEAR}\s*)?(?:-|–|—|to|through|till|until)\s*(?P<m2>{MONTH})(?:\s*(?:,|of)?\s*(?P<fyr>(?:fy\s*)?{YEAR}\s*[-–/]\s*\d\d(?:\d\d)?)|,?\s*(?P<y>{YEAR}))?(?:\s+period)?")),
-    ("first_months", ("first",), _scanner(
-        rf"\b(?:the\s+)?first\s+(?P<n>\d{{1,2}}|{'|'.join(COUNT_WORDS)})\s+months\s+(?:of\s+)?(?:{_YEAR_REF}|(?P<fy>fy\s*'?\d\d(?:\d\d)?(?:\s*[-–/]\s*\d\d(?:\d\d)?)?))?")),
-    ("fy_range", _FY_WORDS, _FY_RANGE),
-    ("fy_single", _FY_WORDS, _FY_SINGLE),
-    ("fy_relative", ("fiscal", "financial"), _scanner(
-        r"\b(?:the\s+)?(?P<rel>last|previous|this|current|next|past)\s+(?:fiscal(?:\s+year)?|financial\s+year)\b")),
-    ("year_pair", _CENTURIES, _scanner(rf"(?<![\w-])(?P<a>{YEAR})\s*[-–/]\s*(?P<b>{YEAR}|\d\d)(?![\w-])")),
-    ("between_years", ("between", "from"), _scanner(
-        rf"\b(?:between|from)\s+(?P<a>{YEAR})\s+(?:and|to|till|until|through)\s+(?P<b>{YEAR})\b")),
-    ("half", ("half", "h1", "h2"), _scanner(
-        rf"\b(?:the\s+)?(?P<which>first|second)\s+half\s+(?:of\s+)?(?:{_YEAR_REF})?|\b(?P<h>h[12])\s*(?:{_YEAR_REF2})?")),
-    ("quarter", ("quarter", "q1", "q2", "q3", "q4"), _scanner(
-        rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last)\s+quarter\s+(?:of\s+)?(?:{_YEAR_REF})?|\b(?P<q>q[1-4])\s*(?:{_YEAR_REF2})?")),
-    ("month_year", _MONTH_NAMES, _scanner(rf"\b(?P<m1>{MONTH})\s*,?\s*(?P<y>{YEAR})\b(?!\s*[-–/]\s*\d)")),
-    ("so_far", ("far", "date"), _scanner(r"\b(?:so\s+far\s+this\s+year|year\s+to\s+date|this\s+year\s+so\s+far)\b")),
-    ("relative_year", _YEAR_WORD, _scanner(
-        r"\b(?:the\s+)?(?P<rel>last|previous|this|current|past)\s+(?:calendar\s+)?year\b")),
-    ("same_period", _YEAR_WORD, _scanner(
-        r"\b(?:the\s+)?(?:same|corresponding)\s+(?:period|months?|quarter|time)\s+(?:a|of\s+the|of|in\s+the|last)?\s*(?:year|previous\s+year|last\s+year|preceding\s+year)(?:\s+(?:earlier|before|ago))?|\ba\s+year\s+(?:earlier|ago|before)\b")),
-    ("by_year", ("by", "till", "until"), _scanner(
-        rf"\b(?:by|till|until)\s+(?:the\s+end\s+of\s+)?(?:(?:fy|fiscal)\s*)?(?P<y>{YEAR})\b")),
-    ("year", _CENTURIES, _scanner(rf"(?<![\w-])(?:calendar\s+year\s+)?(?P<y>{YEAR})(?![\w-])")),
-]
-_NEEDS_WORDS = tuple(sorted({w for _, needs, _ in _PATTERNS for w in needs}))
 
+def r_fiscal_range(g: dict, ctx: _Context) -> Span | None:
+    a = _two_digit_year(g["a"])
+    b = _two_digit_year(g["b"], a)
+    return _fy(b, ctx) if b == a + 1 else None
+
+
+def r_fiscal_single(g: dict, ctx: _Context) -> Span | None:
+    return _fy(_two_digit_year(g["a"]), ctx)
+
+
+def r_fiscal_relative(g: dict, ctx: _Context) -> Span | None:
+    if ctx.published is None:
+        return None
+    rel = g["rel"].lower()
+    current = fiscal_year_of(ctx.published, ctx.fiscal_start)
+    if rel in ("last", "previous", "past", "preceding"):  # "the previous fiscal": before the one just named
+        span = _fy(current - 1, ctx)
+        return replace(span, shift_months=-12)
+    span = _fy(current + (1 if rel == "next" else 0), ctx)
+    return replace(span, role="point")
+
+
+def r_fiscal_months(g: dict, ctx: _Context) -> Span | None:
+    a = _two_digit_year(g["a"])
+    b = _two_digit_year(g["b"], a)
+    m1, m2 = _month(g["m1"]), _month(g["m2"])
+    if b != a + 1 or not m1 or not m2:
+        return None
+    return _months_in_fiscal(a, b, m1, m2, ctx.fiscal_start)
+
+
+def _months_in_fiscal(a: int, b: int, m1: int, m2: int, fiscal_start: int = INDIA_FISCAL_START) -> Span | None:
+    y1 = a if m1 >= fiscal_start else b
+    y2 = a if m2 >= fiscal_start else b
+    start, end = date(y1, m1, 1), month_end(y2, m2)
+    if end < start:
+        return None
+    return Span(start, end, f"{month_label(start, end)} (FY{a}-{str(b)[-2:]})", "span")
+
+
+def r_year_ending(g: dict, ctx: _Context) -> Span | None:
+    month = _month(g["m"])
+    if not month:
+        return None
+    year = int(g["y"]) if g.get("y") else _latest(month, ctx.published)
+    if year is None:
+        return None
+    if month == (ctx.fiscal_start - 2) % 12 + 1:  # the month a fiscal year ends in
+        return _fy(year, ctx)
+    start = date(year - 1, month % 12 + 1, 1) if month != 12 else date(year, 1, 1)
+    return Span(start, month_end(year, month), f"12 months to {MONTH_ABBR[month]} {year}", "span")
+
+
+def r_month_range(g: dict, ctx: _Context) -> Span | None:
+    m1, m2 = _month(g["m1"]), _month(g["m2"])
+    if not m1 or not m2:
+        return None
+    if g.get("fyr"):
+        digits = re.findall(r"\d+", g["fyr"])
+        a = int(digits[0])
+        b = _two_digit_year(digits[1], a)
+        return _months_in_fiscal(a, b, m1, m2, ctx.fiscal_start) if b == a + 1 else None
+    y2 = int(g["y"]) if g.get("y") else _latest(m2, ctx.published)
+    if y2 is None:
+        return None
+    y1 = y2 if m1 <= m2 else y2 - 1
+    start, end = date(y1, m1, 1), month_end(y2, m2)
+    return Span(start, end, month_label(start, end), "span")
+
+
+def r_first_months(g: dict, ctx: _Context) -> Span | None:
+    words = vocabulary().counts
+    n = int(g["n"]) if g["n"].isdigit() else words[g["n"].lower()]
+    if not 1 <= n <= 12:
+        return None
+    if g.get("fy"):
+        digits = re.findall(r"\d+", g["fy"])
+        ending = _two_digit_year(digits[-1], _two_digit_year(digits[0]) if len(digits) > 1 else None)
+        fy = _fy(ending, ctx)
+        last = add_months(fy.start, n - 1)
+        end = month_end(last.year, last.month)
+        return Span(fy.start, end, f"{fy.label} first {n} months", "span")
+    year = _year_of(g.get("yref"), ctx)
+    if year is None:
+        return None
+    start, end = date(year, 1, 1), month_end(year, n)
+    return Span(start, end, month_label(start, end), "span")
+
+
+def r_day(g: dict, ctx: _Context) -> Span | None:
+    month = _month(g.get("m") or g.get("m2"))
+    day = int(g.get("d") or g.get("d2"))
+    year_word = g.get("y") or g.get("y2")
+    if not month:
+        return None
+    year = int(year_word) if year_word else _latest(month, ctx.published)
+    if year is None:
+        return None
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        return None
+    if not year_word and ctx.published and when > ctx.published:
+        when = when.replace(year=year - 1) if not (month == 2 and day == 29) else when
+    return Span(when, when, f"{when.day} {MONTH_ABBR[when.month]} {when.year}", "day")
+
+
+def r_year_pair(g: dict, ctx: _Context) -> Span | None:
+    a = int(g["a"])
+    b = _two_digit_year(g["b"], a)
+    if b == a + 1 and (len(g["b"]) == 2 or g.get("fiscal")):
+        return _fy(b, ctx)
+    return r_year_span({"a": g["a"], "b": str(b)}, ctx)
+
+
+def r_year_span(g: dict, ctx: _Context) -> Span | None:
+    a, b = int(g["a"]), int(g["b"])
+    if b <= a:
+        return None
+    return Span(date(a, 1, 1), date(b, 12, 31), f"{a}–{b}", "span")
+
+
+def r_half(g: dict, ctx: _Context) -> Span | None:
+    which = (g.get("which") or "").lower() or {"h1": "first", "h2": "second"}[g["h"].lower()]
+    year = _year_of(g.get("yref") or g.get("yref2"), ctx)
+    if year is None:
+        return None
+    if which == "first":
+        return Span(date(year, 1, 1), date(year, 6, 30), f"H1 {year}", "half")
+    return Span(date(year, 7, 1), date(year, 12, 31), f"H2 {year}", "half")
+
+
+def r_quarter(g: dict, ctx: _Context) -> Span | None:
+    q = vocabulary().ordinals[g["which"].lower()] if g.get("which") else int(g["q"][1])
+    year = _year_of(g.get("yref") or g.get("yref2"), ctx)
+    if year is None:
+        return None
+    return Span(date(year, 3 * q - 2, 1), month_end(year, 3 * q), f"Q{q} {year}", "quarter")
+
+
+def r_previous_quarter(g: dict, ctx: _Context) -> Span | None:
+    if ctx.published is None:
+        return None
+    q = (ctx.published.month - 1) // 3  # the quarter before the publication's
+    year = ctx.published.year if q else ctx.published.year - 1
+    q = q or 4
+    return Span(date(year, 3 * q - 2, 1), month_end(year, 3 * q), f"Q{q} {year}", "quarter", shift_months=-3)
+
+
+def _one_month(year: int, month: int, grain: str = "month") -> Span:
+    start, end = date(year, month, 1), month_end(year, month)
+    return Span(start, end, month_label(start, end), grain)
+
+
+def r_month_of_year(g: dict, ctx: _Context) -> Span | None:
+    month = _month(g["m1"])
+    year = int(g["y"]) if g.get("y") else _year_of(g.get("yref"), ctx)
+    return _one_month(year, month) if month and year else None
+
+
+def r_last_month_name(g: dict, ctx: _Context) -> Span | None:
+    month = _month(g["m1"])
+    if not month or ctx.published is None:
+        return None
+    if g["rel"].lower() == "this":
+        return _one_month(ctx.published.year, month)
+    year = ctx.published.year if month < ctx.published.month else ctx.published.year - 1
+    return _one_month(year, month)
+
+
+def r_month_bare(g: dict, ctx: _Context) -> Span | None:
+    month = _month(g["m1"])
+    year = _latest(month, ctx.published) if month else None
+    return _one_month(year, month) if year else None
+
+
+def r_relative_month(g: dict, ctx: _Context) -> Span | None:
+    if ctx.published is None:
+        return None
+    year, month = ctx.published.year, ctx.published.month
+    if g["rel"].lower() not in ("this", "current"):
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return _one_month(year, month)
+
+
+def r_month_shift(g: dict, ctx: _Context) -> Span | None:
+    if ctx.published is None:
+        return None
+    months = 1 if g.get("next") else -1
+    first = add_months(ctx.published.replace(day=1), months)
+    return replace(_one_month(first.year, first.month), shift_months=months)
+
+
+def r_relative_week(g: dict, ctx: _Context) -> Span | None:
+    if ctx.published is None:
+        return None
+    monday = ctx.published - timedelta(days=ctx.published.weekday())
+    if g["rel"].lower() in ("last", "past", "previous"):
+        monday -= timedelta(days=7)
+    end = min(monday + timedelta(days=6), ctx.published)
+    return Span(monday, end, f"week of {monday.day} {MONTH_ABBR[monday.month]} {monday.year}", "week")
+
+
+def r_weekday(g: dict, ctx: _Context) -> Span | None:
+    """The latest such weekday on or before publication: news reports what happened on "Friday"."""
+    if ctx.published is None:
+        return None
+    wanted = vocabulary().weekdays[(g.get("wd") or g.get("wd2")).lower()]
+    day = ctx.published - timedelta(days=(ctx.published.weekday() - wanted) % 7)
+    return Span(day, day, f"{day.day} {MONTH_ABBR[day.month]} {day.year}", "day")
+
+
+def r_so_far(g: dict, ctx: _Context) -> Span | None:
+    if ctx.published is None:
+        return None
+    start = date(ctx.published.year, 1, 1)
+    return Span(start, ctx.published, f"{ctx.published.year} to {ctx.published.isoformat()}", "span")
+
+
+def r_coming_years(g: dict, ctx: _Context) -> Span | None:
+    if ctx.published is None:
+        return None
+    counts = vocabulary().counts
+    n = max(int(w) if w.isdigit() else counts[w.lower()] for w in (g["n"], g.get("n2")) if w)
+    end = date(ctx.published.year + n, 12, 31)
+    return Span(None, end, f"by {end.year}", "year", role="by")
+
+
+def r_relative_year(g: dict, ctx: _Context) -> Span | None:
+    if ctx.published is None:
+        return None
+    rel = g["rel"].lower()
+    year = ctx.published.year + {"last": -1, "previous": -1, "past": -1, "preceding": -1, "next": 1}.get(rel, 0)
+    if (g.get("when") or "").lower() == "later":  # "later this year": by its end
+        return Span(None, date(year, 12, 31), f"by {year}", "year", role="by")
+    return Span(date(year, 1, 1), date(year, 12, 31), str(year), "year")
+
+
+def r_year_earlier(g: dict, ctx: _Context) -> Span | None:
+    if ctx.published is None:
+        return None
+    year = ctx.published.year - 1
+    return Span(date(year, 1, 1), date(year, 12, 31), "a year earlier", "year", shift_months=-12)
+
+
+def r_anaphor(g: dict, ctx: _Context) -> Span | None:
+    return Span(None, None, "(the period in view)", "span")
+
+
+def r_calendar_year(g: dict, ctx: _Context) -> Span | None:
+    y = int(g["y"])
+    return Span(date(y, 1, 1), date(y, 12, 31), str(y), "year")
+
+
+RESOLVERS: dict[str, Resolver] = {
+    "fiscal_range": r_fiscal_range, "fiscal_single": r_fiscal_single, "fiscal_relative": r_fiscal_relative,
+    "fiscal_months": r_fiscal_months, "year_ending": r_year_ending, "month_range": r_month_range,
+    "first_months": r_first_months, "day": r_day, "year_pair": r_year_pair, "year_span": r_year_span,
+    "half": r_half, "quarter": r_quarter, "previous_quarter": r_previous_quarter,
+    "month_of_year": r_month_of_year, "last_month_name": r_last_month_name, "month_bare": r_month_bare,
+    "relative_month": r_relative_month, "month_shift": r_month_shift, "relative_week": r_relative_week,
+    "weekday": r_weekday, "so_far": r_so_far, "coming_years": r_coming_years, "relative_year": r_relative_year,
+    "year_earlier": r_year_earlier, "anaphor": r_anaphor, "calendar_year": r_calendar_year,
+}
+
+
+# --------------------------------------------------------------------------- finding periods in a text
 
 def needs_present(lower: str) -> set[str]:
-    """Which of the patterns' needed strings a lower-cased text holds (three dozen substring tests: faster
+    """Which of the patterns' needed strings a lower-cased text holds (a few dozen substring tests: faster
     than one regex scan that finds them all)."""
-    return {word for word in _NEEDS_WORDS if word in lower}
+    return {word for word in vocabulary().needs if word in lower}
 
 
-def _resolve(name: str, m: re.Match, published: date | None) -> tuple[date, date, str, bool, bool] | None:  # noqa: C901
-    g = m.groupdict()
-    if name == "fy_range":
-        a = _two_digit_year(g["a"])
-        b = _two_digit_year(g["b"], a)
-        if b != a + 1:
-            return None
-        return (*fiscal_year(b), False, False)
-    if name == "year_ending":
-        month = MONTHS.get(g["m"].lower().rstrip("."))
-        if not month:
-            return None
-        if g.get("y"):
-            year = int(g["y"])
-        elif published is not None:
-            year = published.year if month <= published.month else published.year - 1
-        else:
-            return None
-        end = _month_end(year, month)
-        start = date(year - 1, month % 12 + 1, 1) if month != 12 else date(year, 1, 1)
-        if month == 3:
-            return (*fiscal_year(year), False, False)
-        return start, end, f"12 months to {MONTH_ABBR[month]} {year}", False, False
-    if name == "relative_month":
-        if published is None:
-            return None
-        year, month = published.year, published.month
-        if g["rel"].lower() != "this":
-            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        start, end = date(year, month, 1), _month_end(year, month)
-        return start, end, _month_label(start, end), False, False
-    if name == "fy_single":
-        return (*fiscal_year(_two_digit_year(g["a"])), False, False)
-    if name == "fy_relative":
-        if published is None:
-            return None
-        current = fiscal_year_of(published)
-        offset = {"last": -1, "previous": -1, "past": -1, "next": 1}.get(g["rel"].lower(), 0)
-        return (*fiscal_year(current + offset), False, False)
-    if name == "year_pair":
-        a = int(g["a"])
-        b = _two_digit_year(g["b"], a)
-        if b == a + 1 and len(g["b"]) == 2:
-            return (*fiscal_year(b), False, False)
-        if b <= a:
-            return None
-        return date(a, 1, 1), date(b, 12, 31), f"{a}–{b}", False, False
-    if name == "between_years":
-        a, b = int(g["a"]), int(g["b"])
-        if b <= a:
-            return None
-        return date(a, 1, 1), date(b, 12, 31), f"{a}–{b}", False, False
-    if name == "first_months":
-        n = int(g["n"]) if g["n"].isdigit() else COUNT_WORDS[g["n"].lower()]
-        if not 1 <= n <= 12:
-            return None
-        if g.get("fy"):
-            inner = _FY_RANGE.search(g["fy"]) or _FY_SINGLE.search(g["fy"])
-            if inner is None:
-                return None
-            fy = _resolve("fy_range" if "-" in g["fy"] or "/" in g["fy"] else "fy_single", inner, published)
-            if fy is None:
-                return None
-            start = fy[0]
-            end_month = (start.month + n - 2) % 12 + 1
-            end_year = start.year + (start.month + n - 2) // 12
-            return start, _month_end(end_year, end_month), f"{fy[2]} first {n} months", False, False
-        year = _ref_year(g.get("yref") or g.get("yref2"), published)
-        if year is None:
-            return None
-        start, end = date(year, 1, 1), _month_end(year, n)
-        return start, end, _month_label(start, end), False, False
-    if name == "half":
-        which = (g.get("which") or "").lower() or {"h1": "first", "h2": "second"}[g["h"].lower()]
-        year = _ref_year(g.get("yref") or g.get("yref2"), published)
-        if year is None:
-            return None
-        if which == "first":
-            return date(year, 1, 1), date(year, 6, 30), f"H1 {year}", False, False
-        return date(year, 7, 1), date(year, 12, 31), f"H2 {year}", False, False
-    if name == "quarter":
-        q = ORDINAL_WORDS[g["which"].lower()] if g.get("which") else int(g["q"][1])
-        year = _ref_year(g.get("yref") or g.get("yref2"), published)
-        if year is None:
-            return None
-        start = date(year, 3 * q - 2, 1)
-        return start, _month_end(year, 3 * q), f"Q{q} {year}", False, False
-    if name == "month_range":
-        m1 = MONTHS.get(g["m1"].lower().rstrip("."))
-        m2 = MONTHS.get(g["m2"].lower().rstrip("."))
-        if not m1 or not m2:
-            return None
-        if g.get("fyr"):
-            digits = re.findall(r"\d+", g["fyr"])
-            a = int(digits[0])
-            fy_end = _two_digit_year(digits[1], a)
-            if fy_end != a + 1:
-                return None
-            y1 = a if m1 >= 4 else fy_end
-            y2 = a if m2 >= 4 else fy_end
-            start, end = date(y1, m1, 1), _month_end(y2, m2)
-            return start, end, f"{_month_label(start, end)} (FY{a}-{str(fy_end)[-2:]})", False, False
-        if g.get("y"):
-            y2 = int(g["y"])
-        elif published is not None:
-            y2 = published.year if m2 <= published.month else published.year - 1
-        else:
-            return None
-        y1 = y2 if m1 <= m2 else y2 - 1
-        start, end = date(y1, m1, 1), _month_end(y2, m2)
-        return start, end, _month_label(start, end), False, False
-    if name == "month_year":
-        m1 = MONTHS.get(g["m1"].lower().rstrip("."))
-        if not m1:
-            return None
-        y = int(g["y"])
-        start, end = date(y, m1, 1), _month_end(y, m1)
-        return start, end, _month_label(start, end), False, False
-    if name == "so_far":
-        if published is None:
-            return None
-        start = date(published.year, 1, 1)
-        return start, published, f"{published.year} to {published.isoformat()}", False, False
-    if name == "relative_year":
-        if published is None:
-            return None
-        year = published.year - (1 if g["rel"].lower() in ("last", "previous", "past") else 0)
-        return date(year, 1, 1), date(year, 12, 31), str(year), False, False
-    if name == "same_period":
-        if published is None:
-            return None
-        return date(published.year - 1, 1, 1), date(published.year - 1, 12, 31), "a year earlier", False, True
-    if name == "by_year":
-        y = int(g["y"])
-        return date(y, 1, 1), date(y, 12, 31), f"by {y}", True, False
-    if name == "year":
-        y = int(g["y"])
-        return date(y, 1, 1), date(y, 12, 31), str(y), False, False
-    return None
+def _role(lower: str, start: int, pattern_role: str, floor: int) -> str:
+    """The role the words just before a period give it ("by", "since", "compared with")."""
+    m = vocabulary().role_regex.search(lower, max(floor, start - 24), start)
+    phrase_role = dict(vocabulary().roles).get(" ".join(m.group("phrase").split())) if m else None
+    if pattern_role in ("shift", "anaphor"):
+        return "comparison" if phrase_role in ("comparison", "since") else pattern_role
+    return phrase_role or "point"
 
 
 def find_periods(text: str, published: date | None, pos: int = 0, endpos: int | None = None,
-                 lower: str | None = None) -> list[Period]:
-    """Every period written in `text[pos:endpos]`, earlier patterns winning over overlaps.
+                 lower: str | None = None, fiscal_start: int = INDIA_FISCAL_START) -> list[Period]:
+    """Every period written in `text[pos:endpos]`, in text order; earlier patterns win over overlaps.
 
-    Offsets are into `text`. A period that overlaps one already found is dropped, so
-    "first eight months of 2023" is one period, not also "2023". `lower` is `lowered(text)` when the
-    caller has it already.
+    Offsets are into `text`. A period that overlaps one already found is dropped, so "first eight months
+    of 2023" is one period, not also "2023". `lower` is `lowered(text)` when the caller has it already.
     """
     endpos = len(text) if endpos is None else endpos
     lower = lowered(text) if lower is None else lower
+    ctx = _Context(published, fiscal_start, text)
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
     present = needs_present(lower[pos:endpos])
-    for name, needs, pattern in _PATTERNS:
-        if present.isdisjoint(needs):
+    for pattern in vocabulary().patterns:
+        if present.isdisjoint(pattern.needs):
             continue
-        for m in pattern.finditer(lower, pos, endpos):
+        for m in pattern.regex.finditer(lower, pos, endpos):
             s, e = m.span()
             if e == s or any(s < te and ts < e for ts, te in taken):
                 continue
+            if pattern.resolve == "month_bare" and not text[m.start("m1")].isupper():
+                continue  # "may" the verb, "march" the walk
             try:
-                resolved = _resolve(name, m, published)
-            except (ValueError, KeyError):
-                resolved = None
-            if resolved is None:
+                span = RESOLVERS[pattern.resolve](m.groupdict(), ctx)
+            except (ValueError, KeyError, OverflowError):
+                span = None
+            if span is None:
                 continue
-            start, end, label, is_target, shift = resolved
-            found.append(Period(s, e, start, end, label, is_target, shift))
+            role = span.role or _role(lower, s, pattern.role, pos)
+            start, end, label = span.start, span.end, span.label
+            tie = vocabulary().event_regex.search(lower, max(pos, s - 40), s)
+            event = tie.lastgroup if tie else None
+            if role == "by" or role == "until":
+                start, label = None, f"by {end.year}" if span.grain in ("year", "fiscal") and end else \
+                    f"until {end.isoformat()}" if end else label
+            elif role == "since" and span.grain == "span" and span.start and span.end:
+                role = "point"  # "from 2011-2020": the whole span
+            elif role == "since":
+                end, label = None, f"since {start.isoformat()}" if start else label
+            found.append(Period(s, e, start, end, label, role, span.grain, span.shift_months, event,
+                                span.start, span.end))
             taken.append((s, e))
     found.sort(key=lambda p: p.start_offset)
-    if any(p.is_relative_shift for p in found):
-        return [_shift_relative(p, found) for p in found]
     return found
 
 
-def _shift_relative(period: Period, found: list[Period]) -> Period:
-    """'The same period a year earlier' is the nearest other period moved back one year."""
-    if not period.is_relative_shift:
+def shifted(period: Period, anchor: Period) -> Period:
+    """A `shift` period ("the same period last year", "a month earlier") resolved against the period it
+    refers to; the period as it is when there is nothing to shift."""
+    if not period.shift_months or anchor.start is None or anchor.end is None:
         return period
-    anchors = [p for p in found if not p.is_relative_shift and not p.is_target]
-    if not anchors:
-        return period
-    anchor = min(anchors, key=lambda p: abs(p.start_offset - period.start_offset))
-    try:
-        start = anchor.start.replace(year=anchor.start.year - 1)
-        end = anchor.end.replace(year=anchor.end.year - 1, day=1)
-        end = _month_end(end.year, end.month) if anchor.end.day > 27 else anchor.end.replace(year=anchor.end.year - 1)
-    except ValueError:
-        return period
-    label = f"{anchor.label} a year earlier" if not anchor.label.startswith("FY") else fiscal_year(
-        anchor.end.year - 1)[2]
-    return replace(period, start=start, end=end, label=label)
+    start = add_months(anchor.start, period.shift_months)
+    end = add_months(anchor.end.replace(day=1), period.shift_months)
+    end = month_end(end.year, end.month) if anchor.end.day >= 28 else add_months(anchor.end, period.shift_months)
+    label = fiscal_year(end.year)[2] if anchor.grain == "fiscal" and anchor.label.startswith("FY") else (
+        str(start.year) if anchor.grain == "year" else month_label(start, end) if anchor.grain in (
+            "month", "span", "half", "quarter") else f"{anchor.label}, shifted")
+    return replace(period, start=start, end=end, label=label, grain=anchor.grain)
+
+
+def _patterns_for_tests() -> list[tuple[str, tuple[str, ...], re.Pattern]]:
+    """(id, needs, compiled) of every pattern: the scanning tests check each with and without its lookahead."""
+    return [(p.id, p.needs, p.regex) for p in vocabulary().patterns]

@@ -176,7 +176,7 @@ class Pattern:
     needles: frozenset[str] = frozenset()  # a sentence holding none of these tokens cannot match (see rules)
 
 
-_NUMBER_FIRST = ("{number}", "{signed_number}", "{count_number}", "{fraction}")
+_NUMBER_FIRST = ("{number}", "{signed_number}", "{count_number}", "{count_bare}", "{fraction}")
 
 
 def _starts_at(raw: str) -> str:
@@ -212,15 +212,23 @@ class Rules:
     country_regex: Any
     alias_to_country: dict[str, str]
     home: list[str]
+    fiscal_start: dict[str, int]            # country -> month its fiscal year starts in, where the file says
     metrics: dict[str, dict[str, Any]]
     metric_rank: dict[str, int]             # metric -> its place in the file's order (ties go to the lower)
     statuses: dict[str, dict[str, Any]]
     status_before: list[tuple[str, Any]]
     status_after: list[tuple[str, Any]]
+    status_future: Any                      # a future or intention marker ("will", "plans to"), lowered text
+    order_words: Any                        # a word that makes building an order ("contract", "signed")
+    capacity: Any                           # a capacity phrase ("can build"): the count is not a figure
     nouns: dict[str, str]                   # lower surface -> canonical noun
-    designations: dict[str, str]            # lower surface -> canonical designation
-    designation_origin: dict[str, str]
-    designation_noun: dict[str, str]
+    noun_family: dict[str, str]             # canonical noun -> family ("fighter jet" -> aircraft)
+    kinds: frozenset[str]                   # lower-case words that stay in a generic item ("stealth")
+    system_alias: dict[str, str]            # alias as written -> canonical system
+    designation_origin: dict[str, str]      # canonical system -> usual supplier
+    designation_noun: dict[str, str]        # canonical system -> what one of it is
+    not_names: frozenset[str]               # capitalised words that are never a system
+    designation_regex: Any                  # `regex`, case-sensitive: a designation anywhere (document scan)
     units: dict[str, tuple[str, float]]     # lower surface -> (pint unit string, factor)
     direction: dict[str, Any]               # cue name -> compiled cue, for lowered text (see _direction_cues)
     number_words: list[str]                 # lower-case number and fraction words ("two", "a third")
@@ -228,6 +236,8 @@ class Rules:
     lead_in_regex: Any                      # what may stand just before a number and start a match
     metric_keywords: Any                    # one regex; the group that matched names the metric
     change_regex: Any                       # "rose 25%": a rate of change, not a share
+    change_after_regex: Any                 # "30% less than": a change written after the figure
+    fall_regex: Any                         # a change that goes down ("fell", "down", "less")
     placeholder_needles: dict[str, frozenset[str]]  # trigger placeholder -> tokens; every match holds one
     source_dir: Path = field(default=RULES_DIR)
 
@@ -325,8 +335,8 @@ def _keyword_scanner(groups: list[tuple[str, list[str]]]) -> re.Pattern:
 
 def _load_vocabulary(path: Path) -> dict[str, Any]:
     data = _read_yaml(path)
-    _expect_keys(path, data, {"currencies", "scales", "number_words", "fractions", "hedges", "changes"},
-                 {"currencies", "scales", "number_words", "hedges"})
+    _expect_keys(path, data, {"currencies", "scales", "number_words", "fractions", "hedges", "changes", "changes_after",
+                              "falls"}, {"currencies", "scales", "number_words", "hedges"})
     out: dict[str, Any] = {"symbols": {}, "words": {}, "subunits": {}, "scales": {}, "scale_attached": {}}
     for code, spec in data["currencies"].items():
         if not re.fullmatch(r"[A-Z]{3}", str(code)):
@@ -369,6 +379,8 @@ def _load_vocabulary(path: Path) -> dict[str, Any]:
             hedges[p.lower()] = qualifier
     out["hedges"] = hedges
     out["changes"] = _string_list(path, data, data.get("changes", []), "changes")
+    out["changes_after"] = _string_list(path, data, data.get("changes_after", []), "changes_after")
+    out["falls"] = _string_list(path, data, data.get("falls", []), "falls")
     return out
 
 
@@ -380,7 +392,7 @@ def _load_countries(path: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
     countries: dict[str, dict[str, Any]] = {}
     seen: dict[str, str] = {}
     for name, spec in data["countries"].items():
-        _expect_keys(path, spec, {"iso3", "aliases"}, {"iso3", "aliases"}, rule=f"country {name}")
+        _expect_keys(path, spec, {"iso3", "aliases", "fiscal_year_start"}, {"iso3", "aliases"}, rule=f"country {name}")
         record = pycountry.countries.get(alpha_3=str(spec["iso3"]))
         if record is None:
             raise _fail(path, spec, f"'{spec['iso3']}' is not an ISO 3166 alpha-3 code", f"country {name}")
@@ -393,7 +405,10 @@ def _load_countries(path: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
             if alias in seen and seen[alias] != name:
                 raise _fail(path, spec, f"alias '{alias}' already names {seen[alias]}", f"country {name}")
             seen[alias] = name
-        countries[str(name)] = {"iso3": record.alpha_3, "aliases": sorted(set(aliases))}
+        start = spec.get("fiscal_year_start")
+        if start is not None and (not isinstance(start, int) or not 1 <= start <= 12):
+            raise _fail(path, spec, "fiscal_year_start must be a month number, 1 to 12", f"country {name}")
+        countries[str(name)] = {"iso3": record.alpha_3, "aliases": sorted(set(aliases)), "fiscal_year_start": start}
     home = _string_list(path, data, data.get("home", []), "home")
     for h in home:
         if h not in countries:
@@ -417,11 +432,13 @@ def _load_metrics(path: Path) -> dict[str, dict[str, Any]]:
     return dict(data)
 
 
-def _load_statuses(path: Path, metrics: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _load_statuses(path: Path, metrics: dict[str, Any]) -> dict[str, Any]:
+    """statuses.yaml: cue phrases per status, and the words that move a cue into the future or make it an order."""
     data = _read_yaml(path)
-    if not isinstance(data, dict):
-        raise _fail(path, data, "expected a mapping of statuses")
-    for name, spec in data.items():
+    _expect_keys(path, data, {"statuses", "future", "order_words", "capacity"}, {"statuses"})
+    if not isinstance(data["statuses"], dict):
+        raise _fail(path, data, "statuses must map a status to its cues")
+    for name, spec in data["statuses"].items():
         if name not in STATUSES:
             raise _fail(path, spec, f"unknown status '{name}' (allowed: {', '.join(STATUSES)})")
         _expect_keys(path, spec, {"metric", "before", "after"}, {"metric", "before", "after"}, rule=f"status {name}")
@@ -429,39 +446,79 @@ def _load_statuses(path: Path, metrics: dict[str, Any]) -> dict[str, dict[str, A
             raise _fail(path, spec, f"metric '{spec['metric']}' is not defined in metrics.yaml", f"status {name}")
         _string_list(path, spec, spec["before"], "before", f"status {name}")
         _string_list(path, spec, spec["after"], "after", f"status {name}")
-    return dict(data)
+    return {"statuses": dict(data["statuses"]),
+            **{key: _string_list(path, data, data.get(key) or [], key) for key in ("future", "order_words", "capacity")}}
 
 
-def _load_items(path: Path, countries: dict[str, Any]) -> dict[str, Any]:
+def _load_items(path: Path) -> dict[str, Any]:
+    """items.yaml: counted nouns with their families, the words that may stand before them, and cues that let
+    a count stand without its noun."""
     data = _read_yaml(path)
-    _expect_keys(path, data, {"nouns", "designations", "modifiers", "unit_nouns"},
-                 {"nouns", "designations", "modifiers", "unit_nouns"})
+    keys = {"nouns", "kinds", "fillers", "unit_nouns", "elided"}
+    _expect_keys(path, data, keys, keys)
     nouns: dict[str, str] = {}
-    for canonical, surfaces in data["nouns"].items():
-        for s in _string_list(path, data["nouns"], surfaces, f"nouns.{canonical}"):
+    family: dict[str, str] = {}
+    for canonical, spec in data["nouns"].items():
+        _expect_keys(path, spec, {"surfaces", "family"}, {"surfaces", "family"}, rule=f"noun {canonical}")
+        family[str(canonical)] = str(spec["family"])
+        for s in _string_list(path, spec, spec["surfaces"], "surfaces", f"noun {canonical}"):
+            if s.lower() in nouns and nouns[s.lower()] != str(canonical):
+                raise _fail(path, spec, f"surface '{s}' already names the noun '{nouns[s.lower()]}'",
+                            f"noun {canonical}")
             nouns[s.lower()] = str(canonical)
-    designations: dict[str, str] = {}
+    return {
+        "nouns": nouns, "family": family,
+        "kinds": _string_list(path, data, data["kinds"], "kinds"),
+        "fillers": _string_list(path, data, data["fillers"], "fillers"),
+        "unit_nouns": _string_list(path, data, data["unit_nouns"], "unit_nouns"),
+        "elided": _string_list(path, data, data["elided"], "elided"),
+    }
+
+
+def _load_systems(path: Path, countries: dict[str, Any], family: dict[str, str]) -> dict[str, Any]:
+    """systems.yaml: named systems (aliases, what one of them is, usual supplier) and designation shapes."""
+    data = _read_yaml(path)
+    _expect_keys(path, data, {"systems", "shapes", "suffixes", "prefixes", "not_names"}, {"systems", "shapes"})
+    alias: dict[str, str] = {}
     origin: dict[str, str] = {}
     noun_of: dict[str, str] = {}
-    for canonical, spec in data["designations"].items():
-        _expect_keys(path, spec, {"surfaces", "origin", "noun"}, {"surfaces"}, rule=f"designation {canonical}")
-        for s in _string_list(path, spec, spec["surfaces"], "surfaces", f"designation {canonical}"):
-            designations[s.lower()] = str(canonical)
+    for canonical, spec in data["systems"].items():
+        name = str(canonical)
+        _expect_keys(path, spec, {"aliases", "origin", "noun"}, {"aliases", "noun"}, rule=f"system {name}")
+        for a in [name] + _string_list(path, spec, spec["aliases"], "aliases", f"system {name}"):
+            if alias.get(a, name) != name:
+                raise _fail(path, spec, f"alias '{a}' already names {alias[a]}", f"system {name}")
+            alias[a] = name
+        if spec["noun"] not in family:
+            raise _fail(path, spec, f"noun '{spec['noun']}' is not listed under nouns in items.yaml", f"system {name}")
+        noun_of[name] = str(spec["noun"])
         if "origin" in spec:
             if spec["origin"] not in countries:
-                raise _fail(path, spec, f"origin '{spec['origin']}' is not in countries.yaml",
-                            f"designation {canonical}")
-            origin[str(canonical)] = spec["origin"]
-        if "noun" in spec:
-            if spec["noun"] not in data["nouns"]:
-                raise _fail(path, spec, f"noun '{spec['noun']}' is not listed under nouns",
-                            f"designation {canonical}")
-            noun_of[str(canonical)] = spec["noun"]
-    return {
-        "nouns": nouns, "designations": designations, "origin": origin, "noun_of": noun_of,
-        "modifiers": _string_list(path, data, data["modifiers"], "modifiers"),
-        "unit_nouns": _string_list(path, data, data["unit_nouns"], "unit_nouns"),
-    }
+                raise _fail(path, spec, f"origin '{spec['origin']}' is not in countries.yaml", f"system {name}")
+            origin[name] = str(spec["origin"])
+    fragments = {}
+    for key in ("shapes", "suffixes", "prefixes"):
+        fragments[key] = _string_list(path, data, data.get(key) or [], key)
+        for fragment in fragments[key]:
+            try:
+                regex.compile(fragment)
+            except regex.error as exc:
+                raise _fail(path, data, f"{key}: '{fragment}' does not compile: {exc}") from exc
+    return {"alias": alias, "origin": origin, "noun_of": noun_of, **fragments,
+            "not_names": set(_string_list(path, data, data.get("not_names") or [], "not_names"))}
+
+
+def _designation_source(systems: dict[str, Any]) -> str:
+    """One case-sensitive regex for a designation: a listed alias or a designation shape, then variant marks,
+    with an optional plural ("MiG-29s"). Listed aliases also match in capitals."""
+    aliases = sorted({v for a in systems["alias"] for v in (a, a.upper())}, key=len, reverse=True)
+    known = _trie(aliases, fold_case=False)
+    shapes = "|".join(f"(?:{s})" for s in systems["shapes"])
+    suffix = "|".join(f"(?:{s})" for s in systems["suffixes"]) or "(?!)"
+    prefix = "|".join(f"(?:{s})" for s in systems["prefixes"]) or "(?!)"
+    token = rf"(?:{known}|{shapes})"
+    return (rf"(?-i:(?<![\w-])(?:(?:{prefix})\s+)?{token}(?:[\s-](?:{suffix}|{shapes}))*(?:s|’s|'s)?"
+            rf"(?![\w-]))")
 
 
 def _load_units(path: Path) -> dict[str, tuple[str, float]]:
@@ -506,10 +563,13 @@ def _number_source(vocab: dict[str, Any]) -> str:
     """Digits or number words, not glued to a word, unless the word is a currency code ("USD44bn")."""
     units = _alternation(list(vocab["units"]))
     tens = _alternation(list(vocab["tens"]))
-    word = rf"(?:{tens}(?:[\s-]{units})?|{units}|(?:a\s+)?dozen)(?:\s+hundred)?"
+    word = rf"(?:{tens}(?:[\s-]{units})?|{units}|(?:a\s+)?dozen|a\s+hundred)(?:\s+hundred)?"
     sep = "[,\u00a0\u2007\u2009\u202f]"
     grouped = rf"[0-9]{{1,3}}(?:(?:{sep}[0-9]{{3}})+|(?:{sep}[0-9]{{2}})+{sep}[0-9]{{3}})(?![0-9])"  # 1,234,567 | 1,23,456
-    digits = rf"(?:{grouped}|[0-9]{{1,18}}(?![0-9]))(?:\.[0-9]{{1,12}})?"
+    # A decimal comma ("$117,7 million", as many outlets write it) only before a scale word: "5,6" stays two.
+    scales = _alternation(list(vocab["scales"]))
+    decimal_comma = rf"[0-9]{{1,3}},[0-9]{{1,2}}(?![0-9])(?=\s?{scales}\b)"
+    digits = rf"(?:{grouped}|{decimal_comma}|[0-9]{{1,18}}(?![0-9]))(?:\.[0-9]{{1,12}})?"
     # Not part of a designation ("S-400", "Su-30"), a version, a score ("2+2") or a longer number.
     lettered = sorted((s for s in vocab["symbols"] if s[-1].isalpha()), key=len, reverse=True)
     after_symbol = "|".join(regex.escape(s) for s in lettered)
@@ -518,7 +578,8 @@ def _number_source(vocab: dict[str, Any]) -> str:
     return rf"{left}(?:{digits}|\b{word}\b){right}"
 
 
-def _placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, Any]) -> dict[str, str]:
+def _placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, Any],
+                  systems: dict[str, Any]) -> dict[str, str]:
     number = _number_source(vocab)
     scale_words = _alternation(list(vocab["scales"]), word_edges=False)
     attached = "|".join(regex.escape(s) for s in sorted(vocab["scale_attached"], key=len, reverse=True))
@@ -531,28 +592,34 @@ def _placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str,
     pct = r"(?:%(?![0-9A-Fa-f]{2})|\bper\s?cents?\b|\bpercent(?:s|age)?\b|\bpc\b|\bpercentage\s+points?\b)"
     dash = r"\s*(?:-|–|—|\bto\b)\s*"
     fraction = r"\b" + _alternation(list(vocab["fractions"])) + r"\b"
-    modifiers = _alternation(items["modifiers"])
+    modifiers = _alternation(items["kinds"] + items["fillers"])
     nouns = _alternation(list(items["nouns"]))
-    desig = _alternation(list(items["designations"]))
+    desig = _designation_source(systems)
     unit_noun = _alternation(items["unit_nouns"])
+    name = r"(?-i:(?<![\w-])[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)?(?![\w-]))"
     signed = r"(?:(?<![\w.,])(?P<sign>[-\u2212](?=[0-9])|\bminus\s+))?" + f"(?P<num>{number})"
     return {
         "number": f"(?P<num>{number})", "number2": f"(?P<num2>{number})",
         "signed_number": signed,
         "count_number": rf"(?!(?:19|20)[0-9]{{2}}(?![0-9]))(?P<num>{number})(?:\s?(?P<scale>{scale_words})\b)?",
+        # A count whose noun was named before ("32 have been delivered"): no scale, no money, no time span.
+        "count_bare": rf"(?<![$€£¥₹₽]\s?)(?<!\b(?:rs|inr|usd|eur|us)\.?\s?)(?!(?:19|20)[0-9]{{2}}(?![0-9]))"
+                      rf"(?P<num>{number})(?!\s?(?:%|{scale_words}\b|per\s?cent|percent|years?\b|months?\b|"
+                      rf"weeks?\b|days?\b|hours?\b|minutes?\b|times\b|-(?:year|month|day|week|fold)))",
         "scale": f"(?P<scale>{scale})", "scale2": f"(?P<scale2>{scale})",
         "cur": f"(?P<cur>{cur})", "cur2": f"(?P<cur2>{cur})",
         "curword": f"(?P<curword>{curword})",
         "unit": f"(?P<unit>{unit})", "pct": pct, "dash": dash, "fraction": f"(?P<frac>{fraction})",
         "modifiers": f"(?:{modifiers})", "item": rf"(?P<item>{nouns})\b",
-        "designation": rf"(?P<desig>{desig})(?![\w-])", "unit_noun": f"(?:{unit_noun})",
+        "designation": f"(?P<desig>{desig})", "unit_noun": f"(?:{unit_noun})", "name": f"(?P<name>{name})",
     }
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 
 
-def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, frozenset[str]]) -> list[Pattern]:
+def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, frozenset[str]],
+                   elided: frozenset[str] = frozenset()) -> list[Pattern]:
     data = _read_yaml(path)
     if not isinstance(data, list):
         raise _fail(path, data, "expected a list of rules")
@@ -560,8 +627,8 @@ def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, 
     seen: set[str] = set()
     for node in data:
         rid = node.get("id") if isinstance(node, dict) else None
-        _expect_keys(path, node, {"id", "kind", "priority", "pattern", "examples"}, {"id", "kind", "pattern"},
-                     rule=str(rid) if rid else None)
+        _expect_keys(path, node, {"id", "kind", "priority", "pattern", "examples", "needles"},
+                     {"id", "kind", "pattern"}, rule=str(rid) if rid else None)
         rid = str(rid)
         if not RULE_ID.match(rid):
             raise _fail(path, node, "id must look like 'kind.name' (lower case, dots, underscores)", rid)
@@ -583,10 +650,13 @@ def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, 
         if unknown and not re.fullmatch(r"\d+(,\d*)?", unknown[0]):
             raise _fail(path, node, f"unknown placeholder '{{{unknown[0]}}}'", rid)
         triggers = [p for p in KIND_TRIGGERS[node["kind"]] if "{" + p + "}" in raw]
-        if not triggers:
+        own = frozenset(w.lower() for w in _string_list(path, node, node.get("needles") or [], "needles", rid))
+        if own - elided:
+            raise _fail(path, node, f"needle '{sorted(own - elided)[0]}' is not an elided cue of items.yaml", rid)
+        if not triggers and not own:
             names = ", ".join("{" + p + "}" for p in KIND_TRIGGERS[node["kind"]])
-            raise _fail(path, node, f"a {node['kind']} rule must use one of {names}: without it no figure is kept",
-                        rid)
+            raise _fail(path, node, f"a {node['kind']} rule must use one of {names} or list its needles: without "
+                                    "them no figure is kept", rid)
         source = _PLACEHOLDER.sub(lambda m: placeholders.get(m.group(1), m.group(0)), raw)
         source = source.replace(r"\d", "[0-9]")
         try:
@@ -601,7 +671,7 @@ def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, 
             examples_no_match=tuple(_string_list(path, node, examples.get("no_match", []),
                                                  "examples.no_match", rid)),
             line=getattr(node, "line", 0), starts_at=_starts_at(raw),
-            needles=frozenset().union(*(needles[p] for p in triggers)),
+            needles=frozenset().union(own, *(needles[p] for p in triggers)),
         ))
     return patterns
 
@@ -617,11 +687,13 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     countries, home = _load_countries(folder / "countries.yaml")
     metrics = _load_metrics(folder / "metrics.yaml")
     statuses = _load_statuses(folder / "statuses.yaml", metrics)
-    items = _load_items(folder / "items.yaml", countries)
+    items = _load_items(folder / "items.yaml")
+    systems = _load_systems(folder / "systems.yaml", countries, items["family"])
     units = _load_units(folder / "units.yaml")
     direction = _load_direction(folder / "direction.yaml")
-    needles = _placeholder_needles(vocab, items, units)
-    patterns = _load_patterns(folder / "patterns.yaml", _placeholders(vocab, items, units), needles)
+    needles = _placeholder_needles(vocab, items, units, systems)
+    patterns = _load_patterns(folder / "patterns.yaml", _placeholders(vocab, items, units, systems), needles,
+                              frozenset(w.lower() for w in items["elided"]))
     save_answers()  # pint's answers for the next process (extractors.units)
 
     alias_to_country = {a: name for name, spec in countries.items() for a in spec["aliases"]}
@@ -637,7 +709,8 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     # engine can skip ahead quickly; word edges on the left are checked by the caller.
     number_word_list = sorted({w.lower() for w in list(vocab["units"]) + list(vocab["tens"]) + ["dozen"]
                                + list(vocab["fractions"])})
-    number_word_regex = re.compile(with_first_chars(r"\b" + _trie(["a dozen"] + number_word_list) + r"(?!\w)"))
+    number_word_regex = re.compile(with_first_chars(r"\b" + _trie(["a dozen", "a hundred"] + number_word_list)
+                                                    + r"(?!\w)"))
     symbols = _symbol_alternation(list(vocab["symbols"]))
     lead_in_regex = re.compile(with_first_chars(
         rf"(?P<symbol>{symbols})|(?P<sign>[-\u2212]|\bminus\b)|(?P<word>\bbetween\b)"))
@@ -649,14 +722,25 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         number_units=vocab["units"], number_tens=vocab["tens"], number_multipliers=vocab["multipliers"],
         fractions=vocab["fractions"], hedges=vocab["hedges"], hedge_regex=hedge_regex,
         countries=countries, country_regex=country_regex, alias_to_country=alias_to_country, home=home,
+        fiscal_start={c: spec["fiscal_year_start"] for c, spec in countries.items() if spec.get("fiscal_year_start")},
         metrics=metrics, metric_rank={name: i for i, (name, _) in enumerate(keyword_lists)},
-        statuses=statuses,
-        status_before=_phrase_regexes(statuses, "before"), status_after=_phrase_regexes(statuses, "after"),
-        nouns=items["nouns"], designations=items["designations"], designation_origin=items["origin"],
-        designation_noun=items["noun_of"], units=units, direction=direction, number_words=number_word_list,
+        statuses=statuses["statuses"],
+        status_before=_phrase_regexes(statuses["statuses"], "before"),
+        status_after=_phrase_regexes(statuses["statuses"], "after"),
+        status_future=re.compile(_stem_regex(statuses["future"]) if statuses["future"] else "(?!)"),
+        order_words=re.compile(_stem_regex(statuses["order_words"]) if statuses["order_words"] else "(?!)"),
+        capacity=re.compile(_stem_regex(statuses["capacity"]) if statuses["capacity"] else "(?!)"),
+        nouns=items["nouns"], noun_family=items["family"], kinds=frozenset(w.lower() for w in items["kinds"]),
+        system_alias={**{a.upper(): c for a, c in systems["alias"].items()}, **systems["alias"]},
+        designation_origin=systems["origin"], designation_noun=systems["noun_of"],
+        not_names=frozenset(systems["not_names"]),
+        designation_regex=regex.compile(_designation_source(systems), regex.VERSION0), units=units, direction=direction, number_words=number_word_list,
         number_word_regex=number_word_regex, lead_in_regex=lead_in_regex,
-        change_regex=re.compile(_stem_regex(vocab["changes"]) + r"\s+(?:\w+\s+)?$")
+        change_regex=re.compile(_stem_regex(vocab["changes"]) + r"\s+(?:\w+\s+){0,2}$")
         if vocab["changes"] else re.compile(r"(?!)"),
+        change_after_regex=re.compile(r"\A[\s,]*" + _stem_regex(vocab["changes_after"]))
+        if vocab["changes_after"] else re.compile(r"(?!)"),
+        fall_regex=re.compile(_stem_regex(vocab["falls"])) if vocab["falls"] else re.compile(r"(?!)"),
         metric_keywords=_keyword_scanner(keyword_lists),
         placeholder_needles=needles,
         source_dir=folder,
@@ -672,12 +756,12 @@ PERCENT_NEEDLES = ("%", "per", "percent", "percents", "percentage", "pc")
 # with a unit. A rule of a kind must use at least one of these placeholders (checked at load).
 KIND_TRIGGERS: dict[str, tuple[str, ...]] = {
     "money": ("cur", "cur2", "curword"), "percent": ("pct", "fraction"), "physical": ("unit",),
-    "count": ("item", "designation"),
+    "count": ("item", "designation", "name"),
 }
 
 
-def _placeholder_needles(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, Any]
-                         ) -> dict[str, frozenset[str]]:
+def _placeholder_needles(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, Any],
+                         systems: dict[str, Any]) -> dict[str, frozenset[str]]:
     """For each trigger placeholder, tokens (see `needle_tokens`) one of which every text it matches holds.
 
     A rule is tried in a sentence only if the sentence holds a needle of one of the trigger placeholders the
@@ -690,8 +774,15 @@ def _placeholder_needles(vocab: dict[str, Any], items: dict[str, Any], units: di
         "cur": symbols, "cur2": symbols, "curword": _needles(list(vocab["words"]) + codes),
         "pct": _needles(list(PERCENT_NEEDLES)), "fraction": _needles(list(vocab["fractions"])),
         "unit": _needles(list(units)), "item": _needles(list(items["nouns"])),
-        "designation": _needles(list(items["designations"])),
+        "designation": _needles(list(systems["alias"])) | {SHAPE_TOKEN},
+        "name": frozenset({SHAPE_TOKEN, NAME_TOKEN}),
     }
+
+
+# Designations not listed in systems.yaml have no word to look for; the engine adds these tokens to a sentence's
+# tokens when the sentence holds a designation shape or a capitalised word after a number.
+SHAPE_TOKEN = "#shape"
+NAME_TOKEN = "#name"
 
 
 NEEDLE_TOKENS = re.compile(r"[^\W\d_]+|[^\w\s]")  # runs of letters, and single signs ("$", "%", "-")
@@ -747,12 +838,13 @@ class Reference:
 
 
 def load_reference(directory: str | Path | None = None) -> Reference:
-    """Read metrics, countries and items from `directory` (default: the bundled rules), checked as
+    """Read metrics, countries, items and systems from `directory` (default: the bundled rules), checked as
     :func:`load_rules` checks them."""
     folder = Path(directory) if directory else RULES_DIR
     countries, _ = _load_countries(folder / "countries.yaml")
-    items = _load_items(folder / "items.yaml", countries)
-    return Reference(metrics=_load_metrics(folder / "metrics.yaml"), designation_origin=items["origin"])
+    items = _load_items(folder / "items.yaml")
+    systems = _load_systems(folder / "systems.yaml", countries, items["family"])
+    return Reference(metrics=_load_metrics(folder / "metrics.yaml"), designation_origin=systems["origin"])
 
 
 @lru_cache(maxsize=4)

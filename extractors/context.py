@@ -1,0 +1,129 @@
+"""The document pass: what each figure means, decided with the whole story in view.
+
+The sentence pass (extractors.engine) finds figures and their values. This pass walks the story in order
+and gives each figure its item and status (counts), metric, period and parties, looking in the figure's own
+clause first, then its sentence, then what the story said before: the headline's period holds until another
+is named, "the remaining two" means the system named earlier, a story about India and the United States
+gives that pair to a figure whose sentence names no country.
+
+>>> from extractors import extract_text
+>>> text = "India-US trade in 2022-23\\nExports rose to $78 billion, while imports grew to $50 billion."
+>>> [(f.surface, f.metric, f.period_label) for f in extract_text(text, "2023-05-01")]
+[('$78 billion', 'exports', 'FY2022-23'), ('$50 billion', 'imports', 'FY2022-23')]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from extractors.clauses import Clause, clause_at, clause_chain, split_clauses
+from extractors.figures import Figure
+from extractors.model import Document
+from extractors.periods import Period
+from extractors.rules import Rules
+
+
+@dataclass
+class SentenceView:
+    """One sentence and what the document pass knows about it."""
+
+    index: int
+    start: int
+    end: int
+    periods: list[Period] = field(default_factory=list)
+    countries: list[tuple[int, int, str]] = field(default_factory=list)
+    systems: list[tuple[int, int, str, str | None]] = field(default_factory=list)  # (start, end, system, noun)
+    figures: list[Figure] = field(default_factory=list)
+    heading: bool = False  # a dateline or byline line near the top: its dates are not the story's periods
+    _clauses: list[Clause] | None = None
+    _keywords: list[tuple[int, int, str, int]] | None = None
+
+    def clauses(self, lower: str) -> list[Clause]:
+        if self._clauses is None:
+            self._clauses = split_clauses(lower, self.start, self.end)
+        return self._clauses
+
+    def keywords(self, lower: str, rules: Rules) -> list[tuple[int, int, str, int]]:
+        """Metric keywords in the sentence: (start, end, metric, rank)."""
+        if self._keywords is None:
+            self._keywords = [(k.start(), k.end(), k.lastgroup, rules.metric_rank[k.lastgroup])
+                              for k in rules.metric_keywords.finditer(lower, self.start, self.end)]
+        return self._keywords
+
+
+@dataclass
+class Story:
+    """The document-wide state the pass carries from sentence to sentence."""
+
+    doc: Document
+    text: str
+    lower: str
+    rules: Rules
+    published: date | None
+    sentences: list[SentenceView]
+    pair: list[str]
+    subject: str | None  # the country the story is told from (India in India-Russia stories)
+    fiscal_start: int = 4
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.lower[start:end]
+
+
+@dataclass
+class Place:
+    """Where a figure stands: its sentence, the clauses of that sentence and the figure's own clause."""
+
+    sentence: SentenceView
+    clauses: list[Clause]
+    clause: int
+    chain: list[int]
+
+    @property
+    def own(self) -> Clause:
+        return self.clauses[self.clause]
+
+
+def place_of(story: Story, figure: Figure) -> Place:
+    sentence = story.sentences[figure.sentence]
+    clauses = sentence.clauses(story.lower)
+    index = clause_at(clauses, figure.fact.start)
+    return Place(sentence, clauses, index, clause_chain(clauses, index))
+
+
+def resolve(story: Story, figures: list[Figure]) -> list[Figure]:
+    """Give every figure its meaning, in text order; drop counts whose thing cannot be found."""
+    from extractors import metric, parties, status, systems, timeline
+
+    register = systems.Register(story)
+    line = timeline.Timeline(story)
+    kept: list[Figure] = []
+    by_sentence: dict[int, list[Figure]] = {}
+    for figure in figures:
+        by_sentence.setdefault(figure.sentence, []).append(figure)
+    for sentence in story.sentences:
+        register.enter(sentence)
+        for figure in by_sentence.get(sentence.index, ()):
+            place = place_of(story, figure)
+            fact = figure.fact
+            if fact.kind == "count":
+                if not register.resolve_item(figure, place):
+                    continue
+                fact.status, act = status.resolve(story, figure, place, kept)
+                if fact.status == "capacity":
+                    continue  # "the yard can build 11 submarines": not a figure of the relationship
+                fact.metric = metric.for_count(story.rules, fact.status, act)
+            else:
+                act = None
+                fact.metric = metric.resolve(story, figure, place)
+                fact.item = fact.item or register.system_in_reach(place, figure)
+            period = line.period_for(figure, place, act)
+            if period is not None:
+                fact.period_start = period.start.isoformat() if period.start else None
+                fact.period_end = period.end.isoformat() if period.end else None
+                fact.period_label = period.label
+            parties.resolve(story, figure, place, register)
+            register.record(figure, period)
+            kept.append(figure)
+        line.after_sentence(sentence, [f for f in kept if f.sentence == sentence.index])
+    return kept

@@ -1,0 +1,101 @@
+"""Where the things a count counts stand: ordered, delivered, remaining, under construction, planned, in service.
+
+The cue phrases are in `rules/statuses.yaml`. The nearest cue in the count's clause decides, then its
+tense: a delivery or an order in the future is planned ("three will arrive in February"), building under a
+contract is an order ("signed an agreement to produce 48 launchers"), and "the remaining 47" is remaining
+whatever follows. A count with no cue in reach takes the status of the count before it in the story.
+
+>>> from extractors import extract_text
+>>> [(f.surface, f.status) for f in extract_text("India ordered 36 Rafale jets; 32 have been delivered and "
+...                                                "the remaining four will be delivered in 2022.", "2021-12-19")]
+[('36 Rafale jets', 'ordered'), ('32 have been delivered', 'delivered'), ('four', 'remaining')]
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.context import Place, Story
+from extractors.figures import Figure
+
+_DELIVERY_WORDS = re.compile(r"deliver|arriv|hand|ship|reach|induct|suppl|sent|send|receiv|due|follow")
+# A cue for the remaining part of an order, written just before the count ("the remaining 47", "final 10").
+_REMAINING_AT = re.compile(r"(?:remaining|final|last|rest\s+of\s+the|outstanding)\s+(?:\w+\s+)?\Z")
+FUTURE_REACH = 30  # characters before a cue in which "will" or "plans to" changes its tense
+
+
+class Capacity(Exception):
+    """The count is a capacity ("can build 11 submarines"), not a figure."""
+
+
+def resolve(story: Story, figure: Figure, place: Place, before: list[Figure]) -> tuple[str | None, str | None]:
+    """(status, act) of a count; act is order | delivery | production | service: what kind of event it is."""
+    fact = figure.fact
+    lower, rules = story.lower, story.rules
+    own = place.own
+    if rules.capacity.search(lower, own.start, fact.start):
+        return "capacity", None
+    if _REMAINING_AT.search(lower, max(own.start, fact.start - 30), fact.start) or \
+            re.match(r"remaining\b", lower[fact.start:fact.end].split(" ", 1)[-1] if " " in fact.surface else ""):
+        return "remaining", "delivery"
+    if re.search(r"\b(?:remaining|final|last)\b", lower[fact.start:fact.end]):
+        return "remaining", "delivery"
+    others = [(f.fact.start, f.fact.end) for f in place.sentence.figures if f is not figure]
+    for index in place.chain + [None]:
+        span = (place.sentence.start, place.sentence.end) if index is None else \
+            (place.clauses[index].start, place.clauses[index].end)
+        cue = _nearest_cue(story, figure, span, others)
+        if cue is not None:
+            return _with_tense(story, cue, span)
+    previous = [f for f in before if f.fact.kind == "count" and f.fact.status and f.fact.status != "capacity"]
+    if previous and previous[-1].sentence >= figure.sentence - 1:
+        last = previous[-1].fact
+        return last.status, _act(last.status, "")
+    return None, None
+
+
+def _nearest_cue(story: Story, figure: Figure, span: tuple[int, int], others: list[tuple[int, int]]
+                 ) -> tuple[str, int, int] | None:
+    """(status, start, end) of the cue nearest the count inside `span`, not inside another figure."""
+    lower, rules, fact = story.lower, story.rules, figure.fact
+    best: tuple[int, int, str, int, int] | None = None  # (distance, -length, status, start, end)
+    for side, table in (("before", rules.status_before), ("after", rules.status_after)):
+        lo, hi = (span[0], fact.start) if side == "before" else (fact.end, span[1])
+        if hi <= lo:
+            continue
+        for name, pattern in table:
+            for cue in pattern.finditer(lower, lo, hi):
+                s, e = cue.span()
+                if any(a <= s < b for a, b in others):
+                    continue
+                distance = fact.start - e if side == "before" else s - fact.end
+                key = (distance, -(e - s), name, s, e)
+                if best is None or key < best:
+                    best = key
+    return None if best is None else (best[2], best[3], best[4])
+
+
+def _with_tense(story: Story, cue: tuple[str, int, int], span: tuple[int, int]) -> tuple[str, str | None]:
+    """The cue's status, moved by its tense: future deliveries and intended orders are planned."""
+    name, start, end = cue
+    lower, rules = story.lower, story.rules
+    words = lower[start:end]
+    before = lower[max(span[0], start - FUTURE_REACH):start]
+    future = bool(rules.status_future.search(before)) or bool(rules.status_future.search(words))
+    if name == "under_construction" and rules.order_words.search(lower, span[0], start):
+        name = "ordered"  # "signed a contract to build": an order
+    if name in ("delivered", "ordered") and future and not words.startswith(("took", "has", "have", "had")):
+        name = "planned"
+    return name, _act(name, words)
+
+
+def _act(status: str | None, words: str) -> str | None:
+    if status in ("delivered", "remaining"):
+        return "delivery"
+    if status == "under_construction":
+        return "production"
+    if status == "in_service":
+        return "service"
+    if status == "planned":
+        return "delivery" if _DELIVERY_WORDS.search(words) else "order"
+    return "order" if status == "ordered" else None

@@ -1,0 +1,272 @@
+"""The period a figure covers, read from where it stands in the story.
+
+In order: a period written right after the figure ("$68 billion in 2024-25") or right before it ("last
+month's 10.8mn tons"); a period in its clause; one in its sentence. A trade figure with none takes the
+period the story is talking about: the headline's, or the last one named, which holds until another is
+named ("a period named earlier holds until another is named"). Orders and deal values take the year they
+were signed, also when the story dates the signing ("signed on Friday"); deliveries only a period of their
+own. A base of comparison ("up 98 percent on January 2016", "compared with June last year") is never a
+figure's period unless written right after that figure.
+
+>>> from extractors import extract_text
+>>> text = "Trade surges in first half\\nExports rose 5% to $40 billion. Imports were $30 billion."
+>>> [(f.surface, f.period_label) for f in extract_text(text, "2024-08-01")]
+[('5%', 'H1 2024'), ('$40 billion', 'H1 2024'), ('$30 billion', 'H1 2024')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from extractors.context import Place, SentenceView, Story
+from extractors.figures import Figure
+from extractors.periods import Period, find_periods, shifted
+
+# Words that may stand between a figure and the period it covers ("$5 billion in the first half").
+_BINDS_AFTER = re.compile(
+    r"\A[\s,]*(?:\([^)]{0,14}\)\s*)?(?:(?:in|during|for|over|of|at|on|by|through|till|until|since|from|as|the|"
+    r"year-on-year|month-on-month|y-o-y|annually|respectively|each|alone|so|far)\s+){0,4}\Z")
+# Between a period and the figure after it: a possessive ("last month's 10.8mn tons"), a dash or a bracket.
+_BINDS_BEFORE = re.compile(r"\A(?:['’]s\s+(?:\w+\s+){0,2}?|\s*[—–-]+\s*|\s*\(\s*|\s*,\s*)\Z")
+# The story states a fact that holds now, or every year: no period carries over to it.
+_TIMELESS = re.compile(r"\b(?:currently|now|usually|typically|at present|today|generally|normally|every year|"
+                       r"each year|annually|a year|per year|per annum)\b")
+_PAST_PERFECT = re.compile(r"\bhad\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|wn|lt|ld|ht|id|un|ne)\b")
+# A back-reference to the deal the story is about: the figure takes its date.
+_BACK_REFERENCE = re.compile(r"\b(?:the|this|that)\s+(?:deal|contract|sale|agreement|order|purchase|approval|"
+                             r"acquisition|package)\b|\bunder\s+the\b")
+_SIGNING = re.compile(r"\b(?:signed|signs|inked|agreed|approved|cleared|concluded|awarded)\b")
+FLOW_METRICS = ("trade_total", "exports", "imports", "energy_imports", "other", "target", "investment",
+                "arms_import_share", "production")
+
+
+def category(figure: Figure, act: str | None) -> str:
+    """flow | deal | delivery | service: which periods a figure may take."""
+    fact = figure.fact
+    if fact.kind == "count":
+        return {"order": "deal", "delivery": "delivery", "production": "deal", "service": "service"}.get(act or "",
+                                                                                                        "delivery")
+    return "deal" if fact.metric == "deal_value" else "flow"
+
+
+class Timeline:
+    """The story's period in view, and the dates of the deals it has told so far."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.current: Period | None = None
+        self.deals: list[tuple[Figure, Period]] = []
+        self.bound: dict[int, dict[int, Figure]] = {}  # sentence -> period index -> the figure it belongs to
+        self._event: Period | None | bool = False  # the story's dated signing, found when first needed
+        doc = story.doc
+        if doc.title and doc.body_start and doc.title not in story.text[:len(doc.title) + doc.body_start + 200]:
+            heading = find_periods(doc.title, story.published, fiscal_start=story.fiscal_start)
+            self.current = next((p for p in heading if p.role == "point" and p.grain not in ("day", "week")), None)
+
+    # ------------------------------------------------------------------ a figure's period
+
+    def period_for(self, figure: Figure, place: Place, act: str | None) -> Period | None:
+        kind = category(figure, act)
+        if kind == "service" or figure.fact.status == "in_service":
+            return None
+        period = self._own(figure, place, kind)
+        if period is None and kind == "flow" and figure.fact.kind == "percent":
+            period = self._of_figure_after(figure, place)
+        if period is None:
+            period = self._inherited(figure, place, kind)
+        if period is None:
+            return None
+        if period.role == "anaphor":
+            period = self._anaphor(place.sentence, period)
+        if period is not None and period.shift_months:
+            period = self._shift(place.sentence, period)
+        if period is not None and kind == "deal":
+            period = _signing_year(period)
+        if period is not None and period.role in ("by", "until", "since") and figure.fact.metric != "target" and \
+                kind == "flow" and period.full_start and period.full_end and period.role == "by":
+            period = replace(period, start=period.full_start, end=period.full_end, role="point",
+                             label=str(period.full_end.year))
+        return period
+
+    def _bound(self, sentence: SentenceView) -> dict[int, Figure]:
+        """Which periods of a sentence are written right after (or right before) one of its figures."""
+        if sentence.index in self.bound:
+            return self.bound[sentence.index]
+        lower = self.story.lower
+        bound: dict[int, Figure] = {}
+        figures = sorted(sentence.figures, key=lambda f: f.fact.start)
+        for i, period in enumerate(sentence.periods):
+            if period.role in ("comparison", "shift") and not period.shift_months:
+                continue
+            before = [f for f in figures if f.fact.end <= period.start_offset]
+            after = [f for f in figures if f.fact.start >= period.end_offset]
+            if before and _BINDS_AFTER.match(lower[before[-1].fact.end:period.start_offset]) and \
+                    period.role != "comparison":
+                bound[i] = before[-1]
+            elif after and _BINDS_BEFORE.match(lower[period.end_offset:after[0].fact.start]):
+                bound[i] = after[0]
+        self.bound[sentence.index] = bound
+        return bound
+
+    def _own(self, figure: Figure, place: Place, kind: str) -> Period | None:
+        """A period the figure's own words give: bound to it, free in its clause, free in its sentence."""
+        sentence = place.sentence
+        bound = self._bound(sentence)
+        mine = [sentence.periods[i] for i, f in bound.items() if f is figure]
+        if mine:
+            return mine[0]
+        fact = figure.fact
+        usable = [(i, p) for i, p in enumerate(sentence.periods) if _fits(p, kind)]
+        free = [(i, p) for i, p in usable if i not in bound and p.role != "comparison"]
+        for n, index in enumerate(place.chain):
+            clause = place.clauses[index]
+            inside = [p for i, p in free if clause.start <= p.start_offset < clause.end]
+            if n == 0 and not inside and kind == "flow":  # a period bound to a neighbour in the same clause
+                inside = [p for i, p in usable if clause.start <= p.start_offset < clause.end and i in bound
+                          and p.role != "comparison" and p.grain not in ("day", "week")]
+            if inside:
+                return min(inside, key=lambda p: (_gap(p, fact.start, fact.end), p.start_offset > fact.start))
+        if kind == "delivery":
+            return None
+        whole = [p for i, p in free if p.role == "point"]
+        if whole:
+            return min(whole, key=lambda p: (_gap(p, fact.start, fact.end), p.start_offset > fact.start))
+        if kind == "flow":
+            main = [p for p in sentence.periods if p.role == "point" and p.grain not in ("day", "week")
+                    and not p.shift_months]
+            if main:
+                return main[0]
+        return None
+
+    def _of_figure_after(self, figure: Figure, place: Place) -> Period | None:
+        """"rose 7.65 per cent to $128.55 billion in 2022-23": the change covers the period of the figure it
+        leads to."""
+        lower, fact = self.story.lower, figure.fact
+        following = [f for f in place.sentence.figures if f.fact.start >= fact.end
+                     and re.search(r"\bto\s*\Z", lower[fact.end:f.fact.start]) and f.fact.start - fact.end < 60]
+        if not following:
+            return None
+        bound = self._bound(place.sentence)
+        periods = [place.sentence.periods[i] for i, f in bound.items() if f is following[0]]
+        return periods[0] if periods else None
+
+    def _inherited(self, figure: Figure, place: Place, kind: str) -> Period | None:
+        lower, sentence = self.story.lower, place.sentence
+        own = place.own
+        if _TIMELESS.search(lower, own.start, own.end) or _PAST_PERFECT.search(lower, own.start, figure.fact.start):
+            return None
+        if kind == "flow":
+            return self.current
+        if kind != "deal":
+            return None
+        system = figure.fact.item
+        for earlier, period in reversed(self.deals):
+            if system and earlier.fact.item == system and earlier.sentence < figure.sentence:
+                return period
+        if self.deals and self.deals[-1][0].sentence == figure.sentence - 1:
+            return self.deals[-1][1]  # the sentence goes on about the deal just told
+        text = lower[sentence.start:sentence.end]
+        if _BACK_REFERENCE.search(text) or _SIGNING.search(text):
+            event = self._story_event()
+            if event is not None and (not self.deals or set(self.deals[-1][0].fact.parties) == set(
+                    figure.fact.parties or self.deals[-1][0].fact.parties)):
+                return event
+        return None
+
+    def _story_event(self) -> Period | None:
+        """The date the story gives its main signing or approval ("signed on Friday", "said Friday it had
+        approved"): the first day or week named in a sentence with a signing word."""
+        if self._event is False:
+            self._event = None
+            lower = self.story.lower
+            for sentence in self.story.sentences:
+                if sentence.heading:
+                    continue
+                dated = [p for p in sentence.periods if p.grain in ("day", "week") and p.role == "point"]
+                if dated and _SIGNING.search(lower, sentence.start, sentence.end):
+                    self._event = dated[0]
+                    break
+        return self._event or None
+
+    def _anaphor(self, sentence: SentenceView, period: Period) -> Period | None:
+        """"over that period", "for the month": the period named last, in the sentence or before it."""
+        earlier = [p for p in sentence.periods if p.end_offset <= period.start_offset and p.role == "point"
+                   and p.start is not None]
+        anchor = earlier[-1] if earlier else self.current
+        if anchor is None:
+            return None
+        return replace(anchor, start_offset=period.start_offset, end_offset=period.end_offset)
+
+    def _shift(self, sentence: SentenceView, period: Period) -> Period:
+        earlier = [p for p in sentence.periods if p.end_offset <= period.start_offset and p.role == "point"
+                   and p.start is not None and p.end is not None and not p.shift_months]
+        anchor = earlier[-1] if earlier else self.current
+        return shifted(period, anchor) if anchor is not None else period
+
+    # ------------------------------------------------------------------ after each sentence
+
+    def after_sentence(self, sentence: SentenceView, figures: list[Figure]) -> None:
+        """Remember the sentence's deals, and move the story's period to the one this sentence is about."""
+        for figure in figures:
+            if figure.fact.period_start or figure.fact.period_end:
+                kind = category(figure, _act_of(figure))
+                if kind == "deal":
+                    start = date.fromisoformat(figure.fact.period_start) if figure.fact.period_start else None
+                    end = date.fromisoformat(figure.fact.period_end) if figure.fact.period_end else None
+                    self.deals.append((figure, Period(0, 0, start, end, figure.fact.period_label or "", grain="year")))
+        if sentence.heading:
+            return
+        lower = self.story.lower
+        bound = self._bound(sentence)
+        deal_only = figures and all(category(f, _act_of(f)) != "flow" for f in figures)
+        for i, period in enumerate(sentence.periods):
+            if period.role != "point" or period.grain in ("day", "week") or period.shift_months or deal_only:
+                continue
+            if i in bound and category(bound[i], _act_of(bound[i])) != "flow":
+                continue
+            clause_start = max((c.start for c in sentence.clauses(lower) if c.start <= period.start_offset),
+                               default=sentence.start)
+            if _PAST_PERFECT.search(lower, clause_start, sentence.end):
+                continue  # "In October 2019 Russia had covered only 18.8 percent": the story's past
+            self.current = period
+            return
+
+
+def _act_of(figure: Figure) -> str | None:
+    status = figure.fact.status
+    if figure.fact.kind != "count":
+        return None
+    if status in ("delivered", "remaining"):
+        return "delivery"
+    if status == "in_service":
+        return "service"
+    if status == "planned" and figure.fact.metric == "delivery":
+        return "delivery"
+    return "order" if status in ("ordered", "planned", "under_construction") else None
+
+
+def _fits(period: Period, kind: str) -> bool:
+    """Deals skip delivery dates; deliveries skip signing dates; trade figures skip single days (datelines)."""
+    if kind == "deal" and period.event == "delivery":
+        return False
+    if kind == "delivery" and period.event == "deal":
+        return False
+    return not (kind == "flow" and period.grain in ("day", "week"))
+
+
+def _gap(period: Period, start: int, end: int) -> int:
+    if period.end_offset <= start:
+        return start - period.end_offset
+    if period.start_offset >= end:
+        return period.start_offset - end
+    return 0
+
+
+def _signing_year(period: Period) -> Period:
+    """An order or deal value is dated by the year it was signed."""
+    if period.start is None or period.end is None:
+        return period
+    year = period.start.year
+    return replace(period, start=date(year, 1, 1), end=date(year, 12, 31), label=str(year), grain="year")
