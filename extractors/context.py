@@ -65,6 +65,7 @@ class Story:
     pair: list[str]
     subject: str | None  # the country the story is told from (India in India-Russia stories)
     fiscal_start: int = 4
+    last_physical_metric: str | None = None  # what the story's last quantity measured (crude in a crude story)
 
     def span_text(self, start: int, end: int) -> str:
         return self.lower[start:end]
@@ -116,7 +117,10 @@ def resolve(story: Story, figures: list[Figure]) -> list[Figure]:
             else:
                 act = None
                 fact.metric = metric.resolve(story, figure, place)
-                fact.item = fact.item or register.system_in_reach(place, figure)
+                if fact.kind == "physical" and fact.metric != "other":
+                    story.last_physical_metric = fact.metric
+                if fact.metric == "deal_value":
+                    fact.item = register.system_in_reach(place, figure)
             period = line.period_for(figure, place, act)
             if period is not None:
                 fact.period_start = period.start.isoformat() if period.start else None

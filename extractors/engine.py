@@ -71,7 +71,7 @@ def _extract(doc: Document, rules: Rules, budget: Budget) -> list[Fact]:
     title_mentions = _country_mentions(doc.title, 0, rules) if doc.title else []
     doc.pair = document_pair(mentions, title_mentions, rules)
     anchors = number_anchors(text, lower, doc.body_start, rules)
-    sentences = [SentenceView(i, s, e) for i, (s, e) in enumerate(split_sentences(text, doc.body_start))]
+    sentences = [SentenceView(i, s, e) for i, (s, e) in enumerate(_with_headline(text, doc.body_start))]
     found = 0
     for sentence in sentences:
         budget.check()
@@ -81,6 +81,19 @@ def _extract(doc: Document, rules: Rules, budget: Budget) -> list[Fact]:
     story = _story(doc, text, lower, sentences, mentions, rules)
     figures = [f for sentence in sentences for f in sentence.figures]
     return _finish(doc, resolve(story, figures), story.published)
+
+
+def _with_headline(text: str, start: int) -> list[tuple[int, int]]:
+    """Sentences, with the first line always a sentence of its own: a headline ends at its line's end, even when
+    the dateline under it starts with a digit ("26 April 2024")."""
+    spans = split_sentences(text, start)
+    if spans:
+        s, e = spans[0]
+        cut = text.find("\n", s, e)
+        if cut > s:
+            rest = len(text[cut:e]) - len(text[cut:e].lstrip())
+            spans[0:1] = [(s, len(text[s:cut].rstrip()) + s), (cut + rest, e)]
+    return spans
 
 
 def _sentence_figures(text: str, lower: str, sentence: SentenceView, anchors: list[int], rules: Rules,
@@ -180,6 +193,8 @@ def _country_mentions(text: str, start: int, rules: Rules) -> list[tuple[int, in
         a = m.start()
         if a > 0 and (text[a - 1].isalnum() or text[a - 1] == "_"):
             continue
+        if text[m.end():m.end() + 1] == "$":
+            continue  # "US$175 billion": a currency, not a country
         found.append((a, m.end(), rules.alias_to_country[_strip_possessive(m.group(0))]))
     return found
 

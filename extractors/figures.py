@@ -121,7 +121,10 @@ def _counted(figure: Figure, text: str, m: regex.Match, groups: dict, rules: Rul
     """Fill in what a count counts: a named system, a noun, the words kept with it. False when the match is
     not a count after all (a country's name where a system's should be)."""
     if groups.get("desig"):
-        figure.designation = canonical_system(groups["desig"], rules)
+        written = groups["desig"]
+        if written.split()[0].rstrip(".") in rules.not_names and written not in rules.system_alias:
+            return False  # "04 December 2025", "26th Session": a date or an ordinal, not a system
+        figure.designation = canonical_system(written, rules)
     if groups.get("name"):
         name = groups["name"]
         if name in rules.alias_to_country or _POSSESSIVE.sub("", name) in rules.alias_to_country or \

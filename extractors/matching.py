@@ -28,7 +28,8 @@ def candidate_rules(text: str, lower: str, s: int, e: int, rules: Rules) -> list
     tokens = needle_tokens(lower, s, e)
     if rules.designation_regex.search(text, s, e):
         tokens.add(SHAPE_TOKEN)
-    return [(p, last_needle(lower, found, s, e)) for p in rules.patterns if (found := p.needles.intersection(tokens))]
+    return [(p, e if p.needles_outside else last_needle(lower, found, s, e))
+            for p in rules.patterns if (found := p.needles.intersection(tokens))]
 
 
 def last_needle(lower: str, needles: Set[str], s: int, e: int) -> int:

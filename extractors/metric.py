@@ -22,6 +22,8 @@ from extractors.rules import Rules
 
 RIGHT_AFTER = re.compile(r"\A[\s,]*(?:[\w’'-]+\s+){0,2}?\Z")  # at most two words between a figure and its noun
 _NOT_A_RISE = re.compile(r"\b(?:make|makes|made|making|take|takes|took|sum|sums|summed|end|ended|set|picks?)\s+\Z")
+# Between a figure and the deadline after it: "$18 billion by the end of this year", "$100 billion by 2030".
+_DEADLINE_GAP = re.compile(r"[\s,]*(?:(?:in|by|the|end|of|before|until|till|no|later|than|within)\s+){0,5}")
 ENERGY_UNITS = ("barrel", "meter ** 3", "cubic_meter", "bcm")
 TREND_METRICS = ("trade_total", "exports", "imports", "energy_imports", "arms_import_share", "investment")
 
@@ -52,6 +54,8 @@ def resolve(story: Story, figure: Figure, place: Place) -> str:
         return metric
     if keywords:
         return min(keywords, key=lambda k: (_distance(k, fact.start, fact.end), k[3]))[2]
+    if fact.kind == "physical" and story.last_physical_metric:
+        return story.last_physical_metric  # "last month's 10.8mn tons" in a story about crude
     if fact.kind == "physical" and any(u in fact.unit for u in ENERGY_UNITS):
         return "energy_imports"
     if fact.kind == "money" and _names_a_system(place, fact.start):
@@ -72,7 +76,7 @@ def _in_clauses(keywords: list[tuple[int, int, str, int]], start: int, end: int,
                 return after[0][2]
             before = [k for k in inside if k[1] <= start]
             if before:
-                return before[0][2]  # the clause's subject
+                return before[-1][2]  # the nearest before: the clause's subject or the noun the figure measures
             return min(inside, key=lambda k: (_distance(k, start, end), k[3]))[2]
         before = [k for k in inside if k[1] <= clause.end]
         return before[0][2]
@@ -116,7 +120,7 @@ def _is_target(story: Story, figure: Figure, place: Place) -> bool:
     fact, lower = figure.fact, story.lower
     for period in place.sentence.periods:
         if period.role == "by" and period.start_offset >= fact.end and \
-                re.fullmatch(r"[\s,]*(?:in\s+)?", lower[fact.end:period.start_offset]):
+                _DEADLINE_GAP.fullmatch(lower[fact.end:period.start_offset]):
             return True
     target = [k for k in place.sentence.keywords(lower, story.rules)
               if k[2] == "target" and place.own.start <= k[0] and k[1] <= fact.start and fact.start - k[1] < 60]

@@ -22,10 +22,11 @@ from extractors.figures import Figure
 from extractors.rules import Rules
 
 # The figure is about one country's total, not a pair ("its total exports", "imports from abroad").
-_SOLO = re.compile(r"\b(?:total|overall|all\s+(?:suppliers|sources|countries|destinations)|world(?:'s|wide)?|"
-                   r"global(?:ly)?|globe(?:'s)?|abroad|own|domestic|entire|any\s+supplier)\b")
+_SOLO = re.compile(r"\b(?:(?:total|overall|all)\s+(?:\w+\s+){0,2}?(?:exports|imports|trade|purchases|shipments|"
+                   r"requirements?|needs|output|production|supplies|suppliers|sources|countries|destinations)|"
+                   r"world(?:'s|wide)?|global(?:ly)?|globe(?:'s)?|abroad|own|domestic|any\s+supplier|a\s+total\s+of)\b")
 # A country written as where goods come from or go to ("to the US", "Russian crude"): a partner, not the actor.
-_PARTNER_BEFORE = re.compile(r"\b(?:to|from|with|by|into|against|towards|between|and)\s+(?:the\s+)?\Z")
+_PARTNER_BEFORE = re.compile(r"\b(?:to|from|with|by|into|against|towards|between|and|for)\s+(?:the\s+)?\Z")
 _GOODS_AFTER = re.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+)?(?:imports?|goods|products|crude|oil|gas|grain|wheat|coal|"
                           r"barley|soybeans?|supplies|shipments|weapons|arms|companies|firms)\b")
 _VIEWPOINT_AFTER = re.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,2}?(?:exports?|imports?|shipments|sales|purchases|"
@@ -136,28 +137,48 @@ def _viewpoint(story: Story, figure: Figure, place: Place, parties: list[str],
 # --------------------------------------------------------------------------- arms
 
 def _defence(story: Story, figure: Figure, place: Place) -> None:
-    """Supplier and recipient from cue words around the names, else the system's usual origin; the parties
-    are the countries that make the deal (a domestic order has one)."""
+    """Supplier and recipient from cue words around the names, else the system's usual origin and the story's
+    pair; the parties are those two and the countries named together with them ("Germany and Denmark have
+    delivered"). A domestic order ("97 Tejas fighters for the Indian Air Force") has one party."""
     fact, rules, lower = figure.fact, story.rules, story.lower
-    mentions, _ = _named(story, place)
-    supplier, recipient = _direction(lower, mentions, fact.start, fact.end, rules)
+    mentions, near = _named(story, place)
     origin = rules.designation_origin.get(fact.item or "")
+    if not near and origin:
+        mentions = []  # names elsewhere in the sentence say nothing about this system's deal
+    supplier, recipient = _direction(lower, mentions, fact.start, fact.end, rules)
     if supplier is None and origin and origin != recipient:
         supplier = origin
     names = _unique([c for _, _, c in mentions])
+    if recipient is None and supplier is None and origin and origin in names:
+        recipient = next((c for c in names if c != origin), origin)
     if recipient is None:
+        complement = next((c for c in story.pair if c != supplier), None) if supplier in story.pair else None
         others = [c for c in names if c != supplier]
-        recipient = others[0] if others else next((c for c in story.pair if c != supplier), None)
+        recipient = complement or (others[0] if others else next((c for c in story.pair if c != supplier), None))
+    if origin and origin == recipient and supplier in (None, recipient):
+        fact.parties, fact.supplier, fact.recipient = [recipient], recipient, recipient
+        return
     if supplier is None:
         others = [c for c in names if c != recipient]
-        supplier = others[0] if others else (next((c for c in story.pair if c != recipient), None)
-                                             if recipient in story.pair else None)
-    if origin and origin == recipient and supplier in (None, recipient):
-        supplier = recipient  # a domestic order: "97 Tejas fighters for the Indian Air Force"
-    parties = _unique([p for p in (recipient, supplier) if p] + [c for c in names if c not in (recipient, supplier)])
+        supplier = others[0] if others else next((c for c in story.pair if c != recipient), None)
+    parties = _unique([p for p in (recipient, supplier) if p] + _coordinated(lower, mentions, (supplier, recipient)))
     fact.parties = parties or list(story.pair)
-    fact.supplier = supplier if supplier != recipient or len(parties) == 1 else None
-    fact.recipient = recipient
+    fact.supplier, fact.recipient = supplier, recipient
+
+
+def _coordinated(lower: str, mentions: list[tuple[int, int, str]], anchors: tuple[str | None, ...]) -> list[str]:
+    """Countries named in one breath with the supplier or recipient ("Germany, together with Denmark and the
+    Netherlands", "in a joint project with Denmark")."""
+    found: list[str] = []
+    for (s1, e1, c1), (s2, e2, c2) in zip(mentions, mentions[1:]):
+        gap = lower[e1:s2]
+        if re.fullmatch(r"(?:'s)?\s*(?:,|and|,\s*and|,?\s*together\s+with|along\s+with|with)\s+(?:the\s+)?", gap) or \
+                re.fullmatch(r"[^.;]{0,40}\bjoint\s+\w+\s+with\s+(?:the\s+)?", gap):
+            if c1 in anchors or c1 in found:
+                found.append(c2)
+            elif c2 in anchors:
+                found.append(c1)
+    return found
 
 
 def _direction(lower: str, mentions: list[tuple[int, int, str]], start: int, end: int,

@@ -53,6 +53,7 @@ class Period:
     event: str | None = None  # "deal" or "delivery" when the words before tie it to one ("signed in 2016")
     full_start: date | None = None  # the whole span named, before "by"/"since" cut one end off
     full_end: date | None = None
+    implicit_year: bool = False  # "in February": the year was inferred from the publication date
 
     @property
     def is_target(self) -> bool:
@@ -69,6 +70,7 @@ class Span:
     grain: str
     role: str | None = None
     shift_months: int = 0
+    implicit_year: bool = False
 
 
 @dataclass(frozen=True)
@@ -434,7 +436,7 @@ def r_last_month_name(g: dict, ctx: _Context) -> Span | None:
 def r_month_bare(g: dict, ctx: _Context) -> Span | None:
     month = _month(g["m1"])
     year = _latest(month, ctx.published) if month else None
-    return _one_month(year, month) if year else None
+    return replace(_one_month(year, month), implicit_year=True) if year else None
 
 
 def r_relative_month(g: dict, ctx: _Context) -> Span | None:
@@ -535,10 +537,13 @@ def needs_present(lower: str) -> set[str]:
     return {word for word in vocabulary().needs if word in lower}
 
 
-def _role(lower: str, start: int, pattern_role: str, floor: int) -> str:
-    """The role the words just before a period give it ("by", "since", "compared with")."""
+def _role(lower: str, start: int, pattern_role: str, floor: int, grain: str) -> str:
+    """The role the words just before a period give it ("by", "since", "compared with"). "On" compares only a
+    month or a year ("up 98 percent on January 2016"); "on 16 September" is a date."""
     m = vocabulary().role_regex.search(lower, max(floor, start - 24), start)
-    phrase_role = dict(vocabulary().roles).get(" ".join(m.group("phrase").split())) if m else None
+    phrase = " ".join(m.group("phrase").split()) if m else None
+    phrase_role = dict(vocabulary().roles).get(phrase) if phrase and not (phrase == "on" and grain in (
+        "day", "week")) else None
     if pattern_role in ("shift", "anaphor"):
         return "comparison" if phrase_role in ("comparison", "since") else pattern_role
     return phrase_role or "point"
@@ -572,7 +577,7 @@ def find_periods(text: str, published: date | None, pos: int = 0, endpos: int | 
                 span = None
             if span is None:
                 continue
-            role = span.role or _role(lower, s, pattern.role, pos)
+            role = span.role or _role(lower, s, pattern.role, pos, span.grain)
             start, end, label = span.start, span.end, span.label
             tie = vocabulary().event_regex.search(lower, max(pos, s - 40), s)
             event = tie.lastgroup if tie else None
@@ -584,7 +589,7 @@ def find_periods(text: str, published: date | None, pos: int = 0, endpos: int | 
             elif role == "since":
                 end, label = None, f"since {start.isoformat()}" if start else label
             found.append(Period(s, e, start, end, label, role, span.grain, span.shift_months, event,
-                                span.start, span.end))
+                                span.start, span.end, span.implicit_year))
             taken.append((s, e))
     found.sort(key=lambda p: p.start_offset)
     return found

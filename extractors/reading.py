@@ -34,13 +34,20 @@ _MAGIC = (
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:(?P<yaml>.*?)\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _HTML_SNIFF = re.compile(r"\A\s*(?:<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>])", re.IGNORECASE)
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)[a-z]*,?\s+)?"
 _DATELINE = regex.compile(
-    rf"\b(?:{_WEEKDAY}(?P<dmy>\d{{1,2}}\s+{_MONTH},?\s+(?:19|20)\d\d)"
+    rf"\b(?:{_WEEKDAY}(?P<dmy>\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?:19|20)\d\d)"
     rf"|{_WEEKDAY}(?P<mdy>{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)"
-    r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d))\b"
+    r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)"
+    r"|(?P<ymd>(?:19|20)\d\d/[01]\d/[0-3]\d)"
+    r"|(?P<dotted>[0-3]\d\.[01]\d\.(?:19|20)\d\d))\b"
 )
+# "NEW DELHI, April 16" / "SEOUL, July 4 (UPI)": a dateline that leaves the year out.
+_DATELINE_NO_YEAR = regex.compile(
+    rf"^[^\n]{{0,60}}?\b(?P<md>(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{{1,2}})\b"
+    r"(?!\s*,?\s*(?:19|20)\d\d)", regex.MULTILINE)
+_YEARS = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)(?:[-–/](?P<end>\d\d)(?!\d))?")
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -249,10 +256,23 @@ def dateline_date(head: str) -> str | None:
     >>> dateline_date("13 Nov, 2023 13:53 / Updated 1 year ago")
     '2023-11-13'
     """
+    lines = head.splitlines()
+    top = "\n".join(line[:80] for line in lines[:3])  # where a dateline stands: the start of the first lines
+    return _full_date(top) or _date_without_year(top, head) or _full_date(head)
+
+
+def _full_date(head: str) -> str | None:
     import dateparser
 
     for m in _DATELINE.finditer(head):
         candidate = m.group(0)
+        if m.group("ymd") or m.group("dotted"):  # 2023/05/03, 27.03.2017
+            parts = [int(x) for x in regex.split(r"[/.]", candidate)]
+            y, mo, d = parts if m.group("ymd") else parts[::-1]
+            try:
+                return date(y, mo, d).isoformat()
+            except ValueError:
+                continue
         order = "DMY" if m.group("dmy") else ("MDY" if m.group("mdy") else "YMD")
         parsed = dateparser.parse(candidate, languages=["en"],
                                   settings={"DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first",
@@ -260,3 +280,18 @@ def dateline_date(head: str) -> str | None:
         if parsed is not None:
             return parsed.date().isoformat()
     return None
+
+
+def _date_without_year(top: str, head: str) -> str | None:
+    """A dateline's month and day in the first lines, dated in the latest year the text mentions ("2022-23"
+    counts as 2023): a wire story that writes "April 16" is usually about the year its figures reach. None
+    when no year is mentioned."""
+    m = _DATELINE_NO_YEAR.search(top)
+    years = [int(y.group(0)[:4]) + (1 if y.group("end") else 0) for y in _YEARS.finditer(head)]
+    if not m or not years:
+        return None
+    import dateparser
+
+    parsed = dateparser.parse(f"{m.group('md')} {max(years)}", languages=["en"],
+                              settings={"DATE_ORDER": "MDY", "REQUIRE_PARTS": ["day", "month", "year"]})
+    return parsed.date().isoformat() if parsed is not None else None

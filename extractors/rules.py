@@ -174,6 +174,7 @@ class Pattern:
     line: int = 0
     starts_at: str = "any"  # "number": only where a number starts; "symbol": only at a currency symbol
     needles: frozenset[str] = frozenset()  # a sentence holding none of these tokens cannot match (see rules)
+    needles_outside: bool = False  # listed needles may stand before the match ("the remaining 47" matches "47")
 
 
 _NUMBER_FIRST = ("{number}", "{signed_number}", "{count_number}", "{count_bare}", "{fraction}")
@@ -601,7 +602,8 @@ def _placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str,
     return {
         "number": f"(?P<num>{number})", "number2": f"(?P<num2>{number})",
         "signed_number": signed,
-        "count_number": rf"(?!(?:19|20)[0-9]{{2}}(?![0-9]))(?P<num>{number})(?:\s?(?P<scale>{scale_words})\b)?",
+        "count_number": rf"(?<![$€£¥₹₽]\s?)(?<!\b(?:rs|inr|usd|eur|us)\.?\s?)(?!(?:19|20)[0-9]{{2}}(?![0-9]))"
+                        rf"(?P<num>{number})(?:\s?(?P<scale>{scale_words})\b)?",
         # A count whose noun was named before ("32 have been delivered"): no scale, no money, no time span.
         "count_bare": rf"(?<![$€£¥₹₽]\s?)(?<!\b(?:rs|inr|usd|eur|us)\.?\s?)(?!(?:19|20)[0-9]{{2}}(?![0-9]))"
                       rf"(?P<num>{number})(?!\s?(?:%|{scale_words}\b|per\s?cent|percent|years?\b|months?\b|"
@@ -671,7 +673,7 @@ def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, 
             examples_no_match=tuple(_string_list(path, node, examples.get("no_match", []),
                                                  "examples.no_match", rid)),
             line=getattr(node, "line", 0), starts_at=_starts_at(raw),
-            needles=frozenset().union(own, *(needles[p] for p in triggers)),
+            needles=frozenset().union(own, *(needles[p] for p in triggers)), needles_outside=bool(own),
         ))
     return patterns
 
@@ -736,7 +738,8 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         not_names=frozenset(systems["not_names"]),
         designation_regex=regex.compile(_designation_source(systems), regex.VERSION0), units=units, direction=direction, number_words=number_word_list,
         number_word_regex=number_word_regex, lead_in_regex=lead_in_regex,
-        change_regex=re.compile(_stem_regex(vocab["changes"]) + r"\s+(?:\w+\s+){0,2}$")
+        change_regex=re.compile(_stem_regex(vocab["changes"]) + r"\s+(?:(?:by|about|nearly|almost|around|some|roughly|"
+                                r"over|just|only|a|further|another|more\s+than|less\s+than|close\s+to)\s+){0,3}$")
         if vocab["changes"] else re.compile(r"(?!)"),
         change_after_regex=re.compile(r"\A[\s,]*" + _stem_regex(vocab["changes_after"]))
         if vocab["changes_after"] else re.compile(r"(?!)"),

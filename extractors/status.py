@@ -40,13 +40,14 @@ def resolve(story: Story, figure: Figure, place: Place, before: list[Figure]) ->
         return "remaining", "delivery"
     if re.search(r"\b(?:remaining|final|last)\b", lower[fact.start:fact.end]):
         return "remaining", "delivery"
-    others = [(f.fact.start, f.fact.end) for f in place.sentence.figures if f is not figure]
+    # A cue inside another figure, or just before it ("the remaining four, three will arrive"), is that figure's.
+    others = [(f.fact.start - 12, f.fact.end) for f in place.sentence.figures if f is not figure]
     for index in place.chain + [None]:
         span = (place.sentence.start, place.sentence.end) if index is None else \
             (place.clauses[index].start, place.clauses[index].end)
         cue = _nearest_cue(story, figure, span, others)
         if cue is not None:
-            return _with_tense(story, cue, span)
+            return _with_tense(story, cue, span, place.sentence.start)
     previous = [f for f in before if f.fact.kind == "count" and f.fact.status and f.fact.status != "capacity"]
     if previous and previous[-1].sentence >= figure.sentence - 1:
         last = previous[-1].fact
@@ -75,14 +76,15 @@ def _nearest_cue(story: Story, figure: Figure, span: tuple[int, int], others: li
     return None if best is None else (best[2], best[3], best[4])
 
 
-def _with_tense(story: Story, cue: tuple[str, int, int], span: tuple[int, int]) -> tuple[str, str | None]:
+def _with_tense(story: Story, cue: tuple[str, int, int], span: tuple[int, int], sentence_start: int
+                ) -> tuple[str, str | None]:
     """The cue's status, moved by its tense: future deliveries and intended orders are planned."""
     name, start, end = cue
     lower, rules = story.lower, story.rules
     words = lower[start:end]
     before = lower[max(span[0], start - FUTURE_REACH):start]
     future = bool(rules.status_future.search(before)) or bool(rules.status_future.search(words))
-    if name == "under_construction" and rules.order_words.search(lower, span[0], start):
+    if name == "under_construction" and rules.order_words.search(lower, min(span[0], sentence_start), start):
         name = "ordered"  # "signed a contract to build": an order
     if name in ("delivered", "ordered") and future and not words.startswith(("took", "has", "have", "had")):
         name = "planned"

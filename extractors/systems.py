@@ -37,8 +37,8 @@ def scan_systems(text: str, start: int, end: int, rules: Rules) -> list[tuple[in
     lower_nouns = rules.nouns
     for m in rules.designation_regex.finditer(text, start, end):
         surface = m.group(0)
-        if surface in rules.not_names or surface.rstrip("s") in rules.not_names or \
-                surface in rules.alias_to_country:
+        if (surface.split()[0].rstrip(".") in rules.not_names and surface not in rules.system_alias) or \
+                surface.rstrip("s") in rules.not_names or surface in rules.alias_to_country:
             continue
         system = canonical_system(surface, rules)
         noun = rules.designation_noun.get(system)

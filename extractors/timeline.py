@@ -37,6 +37,7 @@ _PAST_PERFECT = re.compile(r"\bhad\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|wn|lt|
 # A back-reference to the deal the story is about: the figure takes its date.
 _BACK_REFERENCE = re.compile(r"\b(?:the|this|that)\s+(?:deal|contract|sale|agreement|order|purchase|approval|"
                              r"acquisition|package)\b|\bunder\s+the\b")
+_FUTURE = re.compile(r"\b(?:will|shall|to be|due|expected to|scheduled|set to|next)\b")
 _SIGNING = re.compile(r"\b(?:signed|signs|inked|agreed|approved|cleared|concluded|awarded)\b")
 FLOW_METRICS = ("trade_total", "exports", "imports", "energy_imports", "other", "target", "investment",
                 "arms_import_share", "production")
@@ -82,6 +83,9 @@ class Timeline:
             period = self._anaphor(place.sentence, period)
         if period is not None and period.shift_months:
             period = self._shift(place.sentence, period)
+        if period is not None and period.implicit_year and period.end and self.story.published and \
+                period.end < self.story.published and _FUTURE.search(self.story.lower, place.own.start, place.own.end):
+            period = _next_year(period)  # "three will arrive in February", written in December
         if period is not None and kind == "deal":
             period = _signing_year(period)
         if period is not None and period.role in ("by", "until", "since") and figure.fact.metric != "target" and \
@@ -123,7 +127,7 @@ class Timeline:
         for n, index in enumerate(place.chain):
             clause = place.clauses[index]
             inside = [p for i, p in free if clause.start <= p.start_offset < clause.end]
-            if n == 0 and not inside and kind == "flow":  # a period bound to a neighbour in the same clause
+            if n == 0 and not inside and kind in ("flow", "deal"):  # a period bound to a neighbour in the clause
                 inside = [p for i, p in usable if clause.start <= p.start_offset < clause.end and i in bound
                           and p.role != "comparison" and p.grain not in ("day", "week")]
             if inside:
@@ -248,12 +252,24 @@ def _act_of(figure: Figure) -> str | None:
 
 
 def _fits(period: Period, kind: str) -> bool:
-    """Deals skip delivery dates; deliveries skip signing dates; trade figures skip single days (datelines)."""
+    """Deals skip delivery dates; deliveries skip signing dates and the day a thing was said; trade figures skip
+    single days (datelines)."""
     if kind == "deal" and period.event == "delivery":
         return False
-    if kind == "delivery" and period.event == "deal":
+    if kind == "delivery" and period.event in ("deal", "report"):
         return False
     return not (kind == "flow" and period.grain in ("day", "week"))
+
+
+def _next_year(period: Period) -> Period:
+    start = period.start.replace(year=period.start.year + 1) if period.start else None
+    end = period.end.replace(year=period.end.year + 1, day=min(period.end.day, 28)) if period.end else None
+    if end is not None and period.end.day > 28:
+        from extractors.periods import month_end
+
+        end = month_end(end.year, end.month)
+    label = period.label.replace(str(period.end.year), str(period.end.year + 1)) if period.end else period.label
+    return replace(period, start=start, end=end, label=label)
 
 
 def _gap(period: Period, start: int, end: int) -> int:
@@ -265,8 +281,8 @@ def _gap(period: Period, start: int, end: int) -> int:
 
 
 def _signing_year(period: Period) -> Period:
-    """An order or deal value is dated by the year it was signed."""
-    if period.start is None or period.end is None:
+    """An order or deal value is dated by the year it was signed (a fiscal year or a span stays as written)."""
+    if period.start is None or period.end is None or period.grain not in ("day", "week", "month", "quarter", "half"):
         return period
     year = period.start.year
     return replace(period, start=date(year, 1, 1), end=date(year, 12, 31), label=str(year), grain="year")
