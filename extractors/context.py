@@ -47,8 +47,9 @@ class SentenceView:
     def keywords(self, lower: str, rules: Rules) -> list[tuple[int, int, str, int]]:
         """Metric keywords in the sentence: (start, end, metric, rank)."""
         if self._keywords is None:
-            self._keywords = [(k.start(), k.end(), k.lastgroup, rules.metric_rank[k.lastgroup])
-                              for k in rules.metric_keywords.finditer(lower, self.start, self.end)]
+            found = [(k.start(), k.end(), rules.keyword_metric[k.lastgroup])
+                     for k in rules.metric_keywords.finditer(lower, self.start, self.end)]
+            self._keywords = [(s, e, metric, rules.metric_rank[metric]) for s, e, metric in found]
         return self._keywords
 
 

@@ -135,15 +135,17 @@ def _story(doc: Document, text: str, lower: str, sentences: list[SentenceView],
         index = bisect_right(starts, offset) - 1
         return sentences[index] if index >= 0 and offset < sentences[index].end else None
 
+    systems = scan_systems(text, doc.body_start, len(text), rules)
+    for system in systems:
+        if (view := sentence_at(system[0])) is not None:
+            view.systems.append(system)
     for period in find_periods(text, published, doc.body_start, len(text), lower, fiscal_start):
-        if (view := sentence_at(period.start_offset)) is not None:
-            view.periods.append(period)
+        view = sentence_at(period.start_offset)
+        if view is not None and not any(s < period.end_offset and period.start_offset < e for s, e, *_ in view.systems):
+            view.periods.append(period)  # "PzH 2000" names a howitzer, not a year
     for mention in mentions:
         if (view := sentence_at(mention[0])) is not None:
             view.countries.append(mention)
-    for system in scan_systems(text, doc.body_start, len(text), rules):
-        if (view := sentence_at(system[0])) is not None:
-            view.systems.append(system)
     for view in sentences[1:4]:  # a dateline or byline under the headline: its date is not a period of the story
         if not view.figures and view.end - view.start <= 100 and text[view.start - 1] == "\n":
             view.heading = True

@@ -58,8 +58,8 @@ def resolve(story: Story, figure: Figure, place: Place) -> str:
         return story.last_physical_metric  # "last month's 10.8mn tons" in a story about crude
     if fact.kind == "physical" and any(u in fact.unit for u in ENERGY_UNITS):
         return "energy_imports"
-    if fact.kind == "money" and _names_a_system(place, fact.start):
-        return "deal_value"
+    if fact.kind == "money" and _names_a_system(place, fact.end, lower):
+        return "deal_value"  # "the Rs 23,500 crore Project 75": the value of a system's deal
     return "other"
 
 
@@ -136,6 +136,6 @@ def _distance(keyword: tuple[int, int, str, int], start: int, end: int) -> int:
     return start - ke if ke <= start else ks - end if ks >= end else 0
 
 
-def _names_a_system(place: Place, at: int) -> bool:
-    own = place.own
-    return any(own.start <= m[0] < own.end for m in place.sentence.systems)
+def _names_a_system(place: Place, end: int, lower: str) -> bool:
+    """A system named right after a money figure ("a $400 million Heron deal", "the Rs 23,500 crore Project 75")."""
+    return any(m[0] >= end and re.fullmatch(r"[\s-]*(?:[\w-]+\s+){0,2}", lower[end:m[0]]) for m in place.sentence.systems)

@@ -67,12 +67,12 @@ def _countries(place: Place, where: tuple[int, int]) -> list[tuple[int, int, str
 
 def _named(story: Story, place: Place) -> tuple[list[tuple[int, int, str]], bool]:
     """Country mentions in the figure's clause, else the clauses it leans on, else its sentence; and whether
-    they came from the figure's own clause."""
-    for n, index in enumerate(place.chain):
+    they came from the figure's clause or those it leans on (not from elsewhere in the sentence)."""
+    for index in place.chain:
         clause = place.clauses[index]
         found = _countries(place, (clause.start, clause.end))
         if found:
-            return found, n == 0
+            return found, True
     return list(place.sentence.countries), False
 
 
@@ -100,8 +100,8 @@ def _flow(story: Story, figure: Figure, place: Place) -> list[str]:
         if solo and not partner:
             return [only]
         if only in story.pair:
-            if not partner and fact.metric in ("exports", "imports", "energy_imports", "other", "production") and \
-                    fact.metric != "trade_total":
+            if not partner and _is_actor(lower, mention) and \
+                    fact.metric in ("exports", "imports", "energy_imports", "other", "production"):
                 return [only]
             other = [c for c in story.pair if c != only]
             return _viewpoint(story, figure, place, [only] + other, mentions)
@@ -117,8 +117,23 @@ def _flow(story: Story, figure: Figure, place: Place) -> list[str]:
 
 
 def _is_partner(lower: str, mention: tuple[int, int, str]) -> bool:
+    """"to the US", "from Russia", "Russian crude": where goods come from or go. A possessive ("Russia's grain
+    exports") is the actor, never a partner."""
     start, end, _ = mention
+    if lower[end - 2:end] in ("'s", "’s") or lower[end:end + 2] in ("'s", "’s"):
+        return False
     return bool(_PARTNER_BEFORE.search(lower, max(0, start - 20), start) or _GOODS_AFTER.match(lower[end:end + 30]))
+
+
+# A country that acts in the figure: its own deficit, trade, exports or output ("The U.S. trade deficit").
+_ACTOR_AFTER = re.compile(r"\A(?:'s|’s)?\s+(?:\w+\s+){0,2}?(?:deficit|surplus|trade|exports?|imports?|output|"
+                          r"production|needs|requirements?|budget|economy|fund|reliance|dependence|sales|supplies)\b")
+
+
+def _is_actor(lower: str, mention: tuple[int, int, str]) -> bool:
+    start, end, _ = mention
+    return lower[end - 2:end] in ("'s", "’s") or lower[end:end + 2] in ("'s", "’s") or \
+        bool(_ACTOR_AFTER.match(lower[end:end + 40]))
 
 
 def _viewpoint(story: Story, figure: Figure, place: Place, parties: list[str],
@@ -146,6 +161,10 @@ def _defence(story: Story, figure: Figure, place: Place) -> None:
     if not near and origin:
         mentions = []  # names elsewhere in the sentence say nothing about this system's deal
     supplier, recipient = _direction(lower, mentions, fact.start, fact.end, rules)
+    if origin and origin == story.subject and origin in rules.home and recipient in (None, origin) and \
+            not [c for _, _, c in mentions if c != origin]:
+        fact.parties, fact.supplier, fact.recipient = [origin], origin, origin  # "40 Tejas for the IAF": domestic
+        return
     if supplier is None and origin and origin != recipient:
         supplier = origin
     names = _unique([c for _, _, c in mentions])
@@ -173,7 +192,7 @@ def _coordinated(lower: str, mentions: list[tuple[int, int, str]], anchors: tupl
     for (s1, e1, c1), (s2, e2, c2) in zip(mentions, mentions[1:]):
         gap = lower[e1:s2]
         if re.fullmatch(r"(?:'s)?\s*(?:,|and|,\s*and|,?\s*together\s+with|along\s+with|with)\s+(?:the\s+)?", gap) or \
-                re.fullmatch(r"[^.;]{0,40}\bjoint\s+\w+\s+with\s+(?:the\s+)?", gap):
+                re.fullmatch(r"[^.;]{0,90}\bjoint\s+\w+\s+with\s+(?:the\s+)?", gap):
             if c1 in anchors or c1 in found:
                 found.append(c2)
             elif c2 in anchors:

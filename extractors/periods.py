@@ -220,8 +220,7 @@ def load_vocabulary(path: Path = PERIODS_FILE) -> Vocabulary:
     events = data.get("events") or {}
     event_regex = re.compile(r"\b(?:" + "|".join(
         f"(?P<{name}>" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-        + ")" for name, words in events.items() if words) + r")\s+(?:(?:in|on|by|from|during|the|of|to|around|before|"
-        r"after|since|until|till|through|as|early|late|mid|at|end)\s+){0,4}$")
+        + ")" for name, words in events.items() if words) + r")\s+(?:[\w,'’]+\s+){0,3}$")
     return Vocabulary(months, weekdays, ordinals, counts, roles, role_regex, event_regex, tuple(patterns), needs)
 
 

@@ -235,7 +235,8 @@ class Rules:
     number_words: list[str]                 # lower-case number and fraction words ("two", "a third")
     number_word_regex: Any                  # finds them at word starts in lowered text (the engine drops "-ten")
     lead_in_regex: Any                      # what may stand just before a number and start a match
-    metric_keywords: Any                    # one regex; the group that matched names the metric
+    metric_keywords: Any                    # one regex; the leaf group that matched names the metric (keyword_metric)
+    keyword_metric: dict[str, str]          # leaf group of metric_keywords -> metric
     change_regex: Any                       # "rose 25%": a rate of change, not a share
     change_after_regex: Any                 # "30% less than": a change written after the figure
     fall_regex: Any                         # a change that goes down ("fell", "down", "less")
@@ -324,14 +325,41 @@ def _stem_trie(words: list[str]) -> str:
     return build(root)
 
 
-def _keyword_scanner(groups: list[tuple[str, list[str]]]) -> re.Pattern:
-    """One scanning regex over named keyword lists (for lowered text); the group that matched names the list.
+def _keyword_scanner(groups: list[tuple[str, list[str]]]) -> tuple[re.Pattern, dict[str, str]]:
+    """One scanning regex over named keyword lists (for lowered text), and which list each of its leaf groups
+    belongs to. All lists share one trie, so the longest keyword wins wherever it stands: "trade surplus" (a
+    balance) over "trade" (total trade). A keyword in two lists belongs to the first.
 
-    The first letter is checked before the word edge and before any list is tried (`with_first_chars`), and
-    each list is a trie, so a position that starts no keyword costs a step or two.
+    The first letter is checked before the word edge (`with_first_chars`), so a position that starts no
+    keyword costs a step or two.
     """
-    bodies = [f"(?P<{name}>{_stem_trie(words)})" for name, words in groups]
-    return re.compile(with_first_chars(r"\b(?:" + "|".join(bodies) + ")"))
+    owner: dict[str, str] = {}
+    for name, words in groups:
+        for word in words:
+            owner.setdefault(word.lower(), name)
+    root: dict = {}
+    leaves: dict[str, str] = {}
+    for index, (word, name) in enumerate(sorted(owner.items())):
+        node = root
+        stem = word.removesuffix("*")
+        if not stem:
+            continue
+        for ch in stem:
+            node = node.setdefault(ch, {})
+        node["*" if word.endswith("*") else ""] = f"k{index}"
+        leaves[f"k{index}"] = name
+
+    def build(node: dict) -> str:
+        branches = [(r"\s+" if ch == " " else regex.escape(ch)) + build(node[ch])
+                    for ch in sorted(k for k in node if k not in ("", "*"))]
+        if "*" in node:
+            branches.append(rf"\w*\b(?P<{node['*']}>)")
+        if "" in node:
+            branches.append(rf"\b(?P<{node['']}>)")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    body = build(root) if root else "(?!)"
+    return re.compile(with_first_chars(r"\b" + body)), leaves
 
 
 def _load_vocabulary(path: Path) -> dict[str, Any]:
@@ -551,7 +579,7 @@ def _load_direction(path: Path) -> dict[str, re.Pattern]:
     _expect_keys(path, data, {"supplier_after", "recipient_after", "supplier_before", "recipient_before"},
                  {"supplier_after", "recipient_after", "supplier_before", "recipient_before"})
     words = {key: _string_list(path, data, value, key) for key, value in data.items()}
-    after, before = r"\A(?:'s|’s)?\s+(?:\w+\s+){0,3}?", r"\s+(?:the\s+)?\Z"
+    after, before = r"\A(?:'s|’s)?[\s,]+(?:(?:which|who|that)\s+)?(?:\w+\s+){0,3}?", r"\s+(?:the\s+)?\Z"
     return {
         "supplier_after": re.compile(after + _stem_regex(words["supplier_after"])),
         "recipient_after": re.compile(after + _stem_regex(words["recipient_after"])),
@@ -704,6 +732,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     hedge_alt = _alternation(list(vocab["hedges"]))
     hedge_regex = re.compile(rf"(?<![\w-])(?P<hedge>{hedge_alt})\s+$")
     keyword_lists = [(name, spec["keywords"]) for name, spec in metrics.items() if spec["keywords"]]
+    keyword_scanner, keyword_leaves = _keyword_scanner(keyword_lists)
     # Every rule's match starts at a number, a fraction phrase, or a lead-in just before a number
     # (a currency symbol, "between", a sign). Matching is tried only at those places: most of a
     # sentence is never looked at, which is what makes extraction fast.
@@ -744,7 +773,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         change_after_regex=re.compile(r"\A[\s,]*" + _stem_regex(vocab["changes_after"]))
         if vocab["changes_after"] else re.compile(r"(?!)"),
         fall_regex=re.compile(_stem_regex(vocab["falls"])) if vocab["falls"] else re.compile(r"(?!)"),
-        metric_keywords=_keyword_scanner(keyword_lists),
+        metric_keywords=keyword_scanner, keyword_metric=keyword_leaves,
         placeholder_needles=needles,
         source_dir=folder,
     )

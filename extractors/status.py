@@ -60,8 +60,9 @@ def _nearest_cue(story: Story, figure: Figure, span: tuple[int, int], others: li
     """(status, start, end) of the cue nearest the count inside `span`, not inside another figure."""
     lower, rules, fact = story.lower, story.rules, figure.fact
     best: tuple[int, int, str, int, int] | None = None  # (distance, -length, status, start, end)
-    for side, table in (("before", rules.status_before), ("after", rules.status_after)):
-        lo, hi = (span[0], fact.start) if side == "before" else (fact.end, span[1])
+    for side, table in (("inside", rules.status_before + rules.status_after), ("before", rules.status_before),
+                        ("after", rules.status_after)):
+        lo, hi = {"inside": (fact.start, fact.end), "before": (span[0], fact.start), "after": (fact.end, span[1])}[side]
         if hi <= lo:
             continue
         for name, pattern in table:
@@ -69,7 +70,7 @@ def _nearest_cue(story: Story, figure: Figure, span: tuple[int, int], others: li
                 s, e = cue.span()
                 if any(a <= s < b for a, b in others):
                     continue
-                distance = fact.start - e if side == "before" else s - fact.end
+                distance = 0 if side == "inside" else fact.start - e if side == "before" else s - fact.end
                 key = (distance, -(e - s), name, s, e)
                 if best is None or key < best:
                     best = key
@@ -83,7 +84,7 @@ def _with_tense(story: Story, cue: tuple[str, int, int], span: tuple[int, int], 
     lower, rules = story.lower, story.rules
     words = lower[start:end]
     before = lower[max(span[0], start - FUTURE_REACH):start]
-    future = bool(rules.status_future.search(before)) or bool(rules.status_future.search(words))
+    future = bool(rules.status_future.search(before))
     if name == "under_construction" and rules.order_words.search(lower, min(span[0], sentence_start), start):
         name = "ordered"  # "signed a contract to build": an order
     if name in ("delivered", "ordered") and future and not words.startswith(("took", "has", "have", "had")):

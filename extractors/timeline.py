@@ -27,9 +27,10 @@ from extractors.periods import Period, find_periods, shifted
 # Words that may stand between a figure and the period it covers ("$5 billion in the first half").
 _BINDS_AFTER = re.compile(
     r"\A[\s,]*(?:\([^)]{0,14}\)\s*)?(?:(?:in|during|for|over|of|at|on|by|through|till|until|since|from|as|the|"
-    r"year-on-year|month-on-month|y-o-y|annually|respectively|each|alone|so|far)\s+){0,4}\Z")
+    r"year-on-year|month-on-month|y-o-y|annually|respectively|each|alone|so|far|will|would|be|been|are|is|was|were|"
+    r"have|has|had|due|follow|arrive|expected|scheduled|set|completed|reached|stood|totalled|totaled)\s+){0,4}\Z")
 # Between a period and the figure after it: a possessive ("last month's 10.8mn tons"), a dash or a bracket.
-_BINDS_BEFORE = re.compile(r"\A(?:['’]s\s+(?:\w+\s+){0,2}?|\s*[—–-]+\s*|\s*\(\s*|\s*,\s*)\Z")
+_BINDS_BEFORE = re.compile(r"\A(?:['’]s\s+(?:\w+\s+){0,2}?|\s*[—–-]+\s*|\s*\(\s*)\Z")
 # The story states a fact that holds now, or every year: no period carries over to it.
 _TIMELESS = re.compile(r"\b(?:currently|now|usually|typically|at present|today|generally|normally|every year|"
                        r"each year|annually|a year|per year|per annum)\b")
@@ -102,15 +103,13 @@ class Timeline:
         bound: dict[int, Figure] = {}
         figures = sorted(sentence.figures, key=lambda f: f.fact.start)
         for i, period in enumerate(sentence.periods):
-            if period.role in ("comparison", "shift") and not period.shift_months:
-                continue
             before = [f for f in figures if f.fact.end <= period.start_offset]
             after = [f for f in figures if f.fact.start >= period.end_offset]
-            if before and _BINDS_AFTER.match(lower[before[-1].fact.end:period.start_offset]) and \
-                    period.role != "comparison":
+            if after and _BINDS_BEFORE.match(lower[period.end_offset:after[0].fact.start]):
+                bound[i] = after[0]  # "in June last year ($956 million)": even a base of comparison has its figure
+            elif before and period.role not in ("comparison", "shift") and \
+                    _BINDS_AFTER.match(lower[before[-1].fact.end:period.start_offset]):
                 bound[i] = before[-1]
-            elif after and _BINDS_BEFORE.match(lower[period.end_offset:after[0].fact.start]):
-                bound[i] = after[0]
         self.bound[sentence.index] = bound
         return bound
 
@@ -122,8 +121,14 @@ class Timeline:
         if mine:
             return mine[0]
         fact = figure.fact
+        paired = self._paired(figure, place)
+        if paired is not None:
+            return paired
         usable = [(i, p) for i, p in enumerate(sentence.periods) if _fits(p, kind)]
-        free = [(i, p) for i, p in usable if i not in bound and p.role != "comparison"]
+        # A base of comparison is never free; "a year earlier" only stands for the figure's period when written
+        # ahead of it ("The following month it signed ...").
+        free = [(i, p) for i, p in usable if i not in bound and p.role != "comparison"
+                and not (p.role == "shift" and p.start_offset > fact.start)]
         for n, index in enumerate(place.chain):
             clause = place.clauses[index]
             inside = [p for i, p in free if clause.start <= p.start_offset < clause.end]
@@ -144,6 +149,21 @@ class Timeline:
                 return main[0]
         return None
 
+    def _paired(self, figure: Figure, place: Place) -> Period | None:
+        """"US$ 2.2 billion (NT$70.3 billion)": the figure in brackets is the one before it in another currency."""
+        fact = figure.fact
+        if fact.kind != "money" or place.own.kind != "aside":
+            return None
+        before = [f for f in place.sentence.figures if f.fact.end <= fact.start and f.fact.kind == "money"]
+        if not before or not re.fullmatch(r"\s*\(\s*", self.story.lower[before[-1].fact.end:fact.start]):
+            return None
+        previous = before[-1].fact
+        if not (previous.period_start or previous.period_end):
+            return None
+        start = date.fromisoformat(previous.period_start) if previous.period_start else None
+        end = date.fromisoformat(previous.period_end) if previous.period_end else None
+        return Period(fact.start, fact.end, start, end, previous.period_label or "", grain="span")
+
     def _of_figure_after(self, figure: Figure, place: Place) -> Period | None:
         """"rose 7.65 per cent to $128.55 billion in 2022-23": the change covers the period of the figure it
         leads to."""
@@ -159,6 +179,10 @@ class Timeline:
     def _inherited(self, figure: Figure, place: Place, kind: str) -> Period | None:
         lower, sentence = self.story.lower, place.sentence
         own = place.own
+        if sentence.index == 0:
+            lead = self._lead_period()
+            if lead is not None:
+                return lead  # a headline figure is the lead's figure, told again
         if _TIMELESS.search(lower, own.start, own.end) or _PAST_PERFECT.search(lower, own.start, figure.fact.start):
             return None
         if kind == "flow":
@@ -169,7 +193,9 @@ class Timeline:
         for earlier, period in reversed(self.deals):
             if system and earlier.fact.item == system and earlier.sentence < figure.sentence:
                 return period
-        if self.deals and self.deals[-1][0].sentence == figure.sentence - 1:
+        last = self.deals[-1][0] if self.deals else None
+        if last is not None and last.sentence == figure.sentence - 1 and set(last.fact.parties) == set(
+                figure.fact.parties or last.fact.parties):
             return self.deals[-1][1]  # the sentence goes on about the deal just told
         text = lower[sentence.start:sentence.end]
         if _BACK_REFERENCE.search(text) or _SIGNING.search(text):
@@ -177,6 +203,17 @@ class Timeline:
             if event is not None and (not self.deals or set(self.deals[-1][0].fact.parties) == set(
                     figure.fact.parties or self.deals[-1][0].fact.parties)):
                 return event
+        return None
+
+    def _lead_period(self) -> Period | None:
+        """The first period the story's body names for a figure: what its headline summarises."""
+        for sentence in self.story.sentences[1:]:
+            if sentence.heading:
+                continue
+            found = [p for p in sentence.periods if p.role == "point" and p.grain not in ("day", "week")
+                     and not p.shift_months]
+            if found or sentence.figures:
+                return found[0] if found else None
         return None
 
     def _story_event(self) -> Period | None:
