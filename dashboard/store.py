@@ -46,8 +46,8 @@ PAIR_SEPARATOR = "\u2013"  # en dash: "India–Russia"
 # schema behind our back: tests/test_store.py fails until a migration adds it.
 FACT_COLUMNS: tuple[str, ...] = (
     "sentence", "start", "end", "surface", "kind", "value", "value_low", "value_high", "unit", "qualifier",
-    "value_usd", "metric", "item", "status", "parties", "supplier", "recipient", "period_start", "period_end",
-    "period_label", "rule", "fx_rate", "fx_date", "figure", "plausible",
+    "value_usd", "metric", "item", "item_noun", "status", "parties", "supplier", "recipient", "period_start",
+    "period_end", "period_label", "rule", "fx_rate", "fx_date", "figure", "plausible",
 )
 DOCUMENT_PROVENANCE: tuple[str, ...] = ("path", "doc_id", "published", "title", "source", "url")
 # What makes two extractions of one document "the same": everything but offsets and sentence text, which
@@ -105,6 +105,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX facts_kind ON facts(kind)",
         "CREATE INDEX facts_period ON facts(period_start, period_end)",
         "CREATE INDEX documents_published ON documents(published)",
+    ),
+    (  # 3: the noun a count counts, beside the system in `item` ("squadron" beside "S-400")
+        "ALTER TABLE facts ADD COLUMN item_noun TEXT",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,7 +8,7 @@
 from extractors.errors import BudgetExceeded, InputError, RulesError
 from extractors.model import EXTRA_FIELDS, FACT_FIELDS, Document, Fact
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"  # 0.2: meaning from the whole document (context pass), item_noun
 
 __all__ = [
     "EXTRACTOR_VERSION", "FACT_FIELDS", "EXTRA_FIELDS", "BudgetExceeded", "Document", "Fact",

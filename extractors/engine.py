@@ -27,7 +27,7 @@ from extractors.parties import document_pair
 from extractors.periods import find_periods
 from extractors.rules import Rules, default_rules
 from extractors.sentences import split_sentences
-from extractors.systems import scan_systems
+from extractors.systems import is_designation, scan_systems
 
 # Full-width forms and look-alike signs are matched as their ASCII twins. The mapping keeps
 # every character in place (one to one), so offsets found in the matching copy hold in the original.
@@ -80,7 +80,7 @@ def _extract(doc: Document, rules: Rules, budget: Budget) -> list[Fact]:
         return []
     story = _story(doc, text, lower, sentences, mentions, rules)
     figures = [f for sentence in sentences for f in sentence.figures]
-    return _finish(doc, resolve(story, figures), story.published)
+    return _finish(doc, resolve(story, figures), story.published, sentences)
 
 
 def _with_headline(text: str, start: int) -> list[tuple[int, int]]:
@@ -119,7 +119,7 @@ def _sentence_figures(text: str, lower: str, sentence: SentenceView, anchors: li
 def _inside_designation(text: str, match: regex.Match, rules: Rules) -> bool:
     """Whether the count's number is part of a designation written around it ("Arrow 3", "Type 99")."""
     at = match.start("num") if match.groupdict().get("num") else match.start()
-    return any(m.start() < at < m.end()
+    return any(m.start() < at < m.end() and is_designation(m.group(0), rules)
                for m in rules.designation_regex.finditer(text, max(0, at - 24), min(len(text), at + 24)))
 
 
@@ -153,8 +153,10 @@ def _story(doc: Document, text: str, lower: str, sentences: list[SentenceView],
                  pair=list(doc.pair), subject=subject, fiscal_start=fiscal_start)
 
 
-def _finish(doc: Document, figures: list[Figure], published: date | None) -> list[Fact]:
-    """Provenance, paired currencies (one figure), USD and plausibility, in text order."""
+def _finish(doc: Document, figures: list[Figure], published: date | None,
+            sentences: list[SentenceView]) -> list[Fact]:
+    """Provenance (as written: the matching copy may have full-width characters folded), paired currencies (one
+    figure), USD and plausibility, in text order."""
     facts: list[Fact] = []
     number = 0
     previous: Fact | None = None
@@ -163,6 +165,8 @@ def _finish(doc: Document, figures: list[Figure], published: date | None) -> lis
         fact.path, fact.doc_id, fact.published = doc.path, doc.doc_id, doc.published
         fact.title, fact.source, fact.url = doc.title, doc.source, doc.url
         fact.surface = doc.text[fact.start:fact.end]
+        where = sentences[figure.sentence]
+        fact.sentence = doc.text[where.start:where.end]
         if previous is not None and fact.kind == previous.kind == "money" and fact.unit != previous.unit and \
                 fact.sentence == previous.sentence and _PAIRED.match(doc.text[previous.end:fact.start]):
             fact.figure = previous.figure  # "Rs 500 crore ($60 million)": one figure in two currencies

@@ -122,9 +122,10 @@ def _counted(figure: Figure, text: str, m: regex.Match, groups: dict, rules: Rul
     not a count after all (a country's name where a system's should be)."""
     if groups.get("desig"):
         written = groups["desig"]
-        if written.split()[0].rstrip(".") in rules.not_names and written not in rules.system_alias:
-            return False  # "04 December 2025", "26th Session": a date or an ordinal, not a system
         figure.designation = canonical_system(written, rules)
+        if figure.designation not in rules.designation_noun and (
+                written.split()[0].rstrip(".,") in rules.not_names or written in rules.alias_to_country):
+            return False  # "04 December 2025", "26th Session": a date or an ordinal, not a system
     if groups.get("name"):
         name = groups["name"]
         if name in rules.alias_to_country or _POSSESSIVE.sub("", name) in rules.alias_to_country or \

@@ -20,10 +20,16 @@ from extractors.context import Place, Story
 from extractors.figures import Figure
 from extractors.rules import Rules
 
-RIGHT_AFTER = re.compile(r"\A[\s,]*(?:[\w’'-]+\s+){0,2}?\Z")  # at most two words between a figure and its noun
+# The noun a figure measures, written right after it ("a $400 million deal", "a €100 billion special defence fund"):
+# at most two words between, none of them a preposition ("$12.9 billion in Essar Oil" is not about oil).
+RIGHT_AFTER = re.compile(r"\A[\s,]*(?:(?!(?:in|of|for|to|from|with|on|at|by|worth|into|than|as)\s)[\w’'-]+\s+){0,2}?\Z")
 _NOT_A_RISE = re.compile(r"\b(?:make|makes|made|making|take|takes|took|sum|sums|summed|end|ended|set|picks?)\s+\Z")
 # Between a figure and the deadline after it: "$18 billion by the end of this year", "$100 billion by 2030".
 _DEADLINE_GAP = re.compile(r"[\s,]*(?:(?:in|by|the|end|of|before|until|till|no|later|than|within)\s+){0,5}")
+_DIFFERENCE_AFTER = re.compile(r"\s+(?:ahead\s+of|behind|short\s+of|more\s+than\s+(?:the|that|in)|less\s+than\s+"
+                               r"(?:the|that|in))\b")
+_BALANCE = re.compile(r"(?:trade\s+)?(?:deficit|surplus|gap|imbalance|balance)\b|the\s+gap\b")
+_OF_PHRASE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?")
 ENERGY_UNITS = ("barrel", "meter ** 3", "cubic_meter", "bcm")
 TREND_METRICS = ("trade_total", "exports", "imports", "energy_imports", "arms_import_share", "investment")
 
@@ -46,10 +52,19 @@ def resolve(story: Story, figure: Figure, place: Place) -> str:
         return "other"
     if _is_target(story, figure, place):
         return "target"
+    if _DIFFERENCE_AFTER.match(lower, fact.end):
+        return "other"  # "more than 1mn b/d ahead of Saudi Arabia's": a gap between two figures
     keywords = [k for k in place.sentence.keywords(lower, rules)
                 if fact.kind in rules.metrics[k[2]]["kinds"] and not _inside_other_figure(k, place, figure)
                 and not (k[0] >= fact.start and k[1] <= fact.end)]
-    metric = _in_clauses(keywords, fact.start, fact.end, place, lower)
+    own = place.own
+    if any(k[2] == "other" and own.start <= k[0] and k[1] <= fact.start and _BALANCE.match(lower, k[0])
+           for k in keywords):
+        return "other"  # "The deficit in goods trade with China narrowed to $34.5 billion": a balance
+    metric = _share_of(keywords, fact, lower) if fact.kind == "percent" else None
+    metric = metric or _in_clauses(keywords, fact.start, fact.end, place, lower)
+    if metric == "imports" and _energy(story, figure, place):
+        return "energy_imports"
     if metric:
         return metric
     if keywords:
@@ -61,6 +76,25 @@ def resolve(story: Story, figure: Figure, place: Place) -> str:
     if fact.kind == "money" and _names_a_system(place, fact.end, lower):
         return "deal_value"  # "the Rs 23,500 crore Project 75": the value of a system's deal
     return "other"
+
+
+def _share_of(keywords: list[tuple[int, int, str, int]], fact: object, lower: str) -> str | None:
+    """A share measures what it is a share of: "36 per cent of India's arms imports", "25% of its oil need"."""
+    of = _OF_PHRASE.match(lower, fact.end)
+    if not of:
+        return None
+    inside = [k for k in keywords if of.end() <= k[0] < of.end() + 60]
+    return inside[0][2] if inside else None
+
+
+def _energy(story: Story, figure: Figure, place: Place) -> bool:
+    """Imports of crude, gas or coal are energy imports."""
+    fact = figure.fact
+    if fact.kind == "physical" and any(u in fact.unit for u in ENERGY_UNITS):
+        return True
+    own = place.own
+    return any(k[2] == "energy_imports" and own.start <= k[0] < own.end
+               for k in place.sentence.keywords(story.lower, story.rules))
 
 
 def _in_clauses(keywords: list[tuple[int, int, str, int]], start: int, end: int, place: Place,

@@ -140,7 +140,7 @@ def _viewpoint(story: Story, figure: Figure, place: Place, parties: list[str],
                mentions: list[tuple[int, int, str]]) -> list[str]:
     """Exports and imports read from the exporter's or importer's side: that country first."""
     if figure.fact.metric not in ("exports", "imports", "energy_imports") or len(parties) < 2:
-        return home_first(parties, story.rules) if figure.fact.metric == "trade_total" else parties
+        return home_first(parties, story.rules)
     lower = story.lower
     actors = [c for s, e, c in mentions if c in parties and not _is_partner(lower, (s, e, c))
               and (_VIEWPOINT_AFTER.match(lower[e:e + 40]) or lower[e:e + 2] in ("'s", "’s"))]
@@ -189,7 +189,7 @@ def _coordinated(lower: str, mentions: list[tuple[int, int, str]], anchors: tupl
     """Countries named in one breath with the supplier or recipient ("Germany, together with Denmark and the
     Netherlands", "in a joint project with Denmark")."""
     found: list[str] = []
-    for (s1, e1, c1), (s2, e2, c2) in zip(mentions, mentions[1:]):
+    for (_, e1, c1), (s2, _, c2) in zip(mentions, mentions[1:], strict=False):
         gap = lower[e1:s2]
         if re.fullmatch(r"(?:'s)?\s*(?:,|and|,\s*and|,?\s*together\s+with|along\s+with|with)\s+(?:the\s+)?", gap) or \
                 re.fullmatch(r"[^.;]{0,90}\bjoint\s+\w+\s+with\s+(?:the\s+)?", gap):

@@ -45,7 +45,7 @@ _DATELINE = regex.compile(
 )
 # "NEW DELHI, April 16" / "SEOUL, July 4 (UPI)": a dateline that leaves the year out.
 _DATELINE_NO_YEAR = regex.compile(
-    rf"^[^\n]{{0,60}}?\b(?P<md>(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{{1,2}})\b"
+    r"^[^\n]{0,60}?\b(?P<md>(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})\b"
     r"(?!\s*,?\s*(?:19|20)\d\d)", regex.MULTILINE)
 _YEARS = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)(?:[-–/](?P<end>\d\d)(?!\d))?")
 

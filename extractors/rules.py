@@ -701,7 +701,7 @@ def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, 
             examples_no_match=tuple(_string_list(path, node, examples.get("no_match", []),
                                                  "examples.no_match", rid)),
             line=getattr(node, "line", 0), starts_at=_starts_at(raw),
-            needles=frozenset().union(own, *(needles[p] for p in triggers)), needles_outside=bool(own),
+            needles=own or frozenset().union(*(needles[p] for p in triggers)), needles_outside=bool(own),
         ))
     return patterns
 
@@ -742,7 +742,13 @@ def load_rules(directory: str | Path | None = None) -> Rules:
                                + list(vocab["fractions"])})
     number_word_regex = re.compile(with_first_chars(r"\b" + _trie(["a dozen", "a hundred"] + number_word_list)
                                                     + r"(?!\w)"))
-    symbols = _symbol_alternation(list(vocab["symbols"]))
+    # A symbol that starts with a letter ("NT$", "US$", "Rs") must not be the end of a word: "spent $46" holds no
+    # "NT $", and a scan that took it would step over the "$" that starts the figure.
+    lettered_first = [s for s in vocab["symbols"] if s[0].isalpha()]
+    sign_first = [s for s in vocab["symbols"] if not s[0].isalpha()]
+    symbols = "|".join(filter(None, (
+        rf"(?<![a-z]){_symbol_alternation(lettered_first)}" if lettered_first else "",
+        _symbol_alternation(sign_first) if sign_first else "")))
     lead_in_regex = re.compile(with_first_chars(
         rf"(?P<symbol>{symbols})|(?P<sign>[-\u2212]|\bminus\b)|(?P<word>\bbetween\b)"))
     return Rules(
@@ -765,7 +771,8 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         system_alias={**{a.upper(): c for a, c in systems["alias"].items()}, **systems["alias"]},
         designation_origin=systems["origin"], designation_noun=systems["noun_of"],
         not_names=frozenset(systems["not_names"]),
-        designation_regex=regex.compile(_designation_source(systems), regex.VERSION0), units=units, direction=direction, number_words=number_word_list,
+        designation_regex=regex.compile(_designation_source(systems), regex.VERSION0), units=units,
+        direction=direction, number_words=number_word_list,
         number_word_regex=number_word_regex, lead_in_regex=lead_in_regex,
         change_regex=re.compile(_stem_regex(vocab["changes"]) + r"\s+(?:(?:by|about|nearly|almost|around|some|roughly|"
                                 r"over|just|only|a|further|another|more\s+than|less\s+than|close\s+to)\s+){0,3}$")
@@ -806,7 +813,7 @@ def _placeholder_needles(vocab: dict[str, Any], items: dict[str, Any], units: di
         "cur": symbols, "cur2": symbols, "curword": _needles(list(vocab["words"]) + codes),
         "pct": _needles(list(PERCENT_NEEDLES)), "fraction": _needles(list(vocab["fractions"])),
         "unit": _needles(list(units)), "item": _needles(list(items["nouns"])),
-        "designation": _needles(list(systems["alias"])) | {SHAPE_TOKEN},
+        "designation": frozenset({SHAPE_TOKEN}),  # added by the engine when rules.designation_regex finds one
         "name": frozenset({SHAPE_TOKEN, NAME_TOKEN}),
     }
 

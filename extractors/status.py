@@ -8,7 +8,7 @@ whatever follows. A count with no cue in reach takes the status of the count bef
 >>> from extractors import extract_text
 >>> [(f.surface, f.status) for f in extract_text("India ordered 36 Rafale jets; 32 have been delivered and "
 ...                                                "the remaining four will be delivered in 2022.", "2021-12-19")]
-[('36 Rafale jets', 'ordered'), ('32 have been delivered', 'delivered'), ('four', 'remaining')]
+[('36 Rafale jets', 'ordered'), ('32 have been delivered', 'delivered'), ('four will be delivered', 'remaining')]
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from extractors.figures import Figure
 _DELIVERY_WORDS = re.compile(r"deliver|arriv|hand|ship|reach|induct|suppl|sent|send|receiv|due|follow")
 # A cue for the remaining part of an order, written just before the count ("the remaining 47", "final 10").
 _REMAINING_AT = re.compile(r"(?:remaining|final|last|rest\s+of\s+the|outstanding)\s+(?:\w+\s+)?\Z")
+# Building as the purpose of a contract ("to build", "for building", "were to be constructed"), not building now.
+_INTENT_TO_BUILD = re.compile(r"(?:to|for)\s|(?:were|was|are|is)\s+to\s+be\s|to\s+be\s")
 FUTURE_REACH = 30  # characters before a cue in which "will" or "plans to" changes its tense
 
 
@@ -85,8 +87,9 @@ def _with_tense(story: Story, cue: tuple[str, int, int], span: tuple[int, int], 
     words = lower[start:end]
     before = lower[max(span[0], start - FUTURE_REACH):start]
     future = bool(rules.status_future.search(before))
-    if name == "under_construction" and rules.order_words.search(lower, min(span[0], sentence_start), start):
-        name = "ordered"  # "signed a contract to build": an order
+    if name == "under_construction" and _INTENT_TO_BUILD.match(words) and \
+            rules.order_words.search(lower, min(span[0], sentence_start), start):
+        name = "ordered"  # "signed a contract to build 48", "under the contract, two ships were to be built": an order
     if name in ("delivered", "ordered") and future and not words.startswith(("took", "has", "have", "had")):
         name = "planned"
     return name, _act(name, words)

@@ -30,6 +30,15 @@ class Mention:
     start: int
 
 
+def is_designation(surface: str, rules: Rules) -> bool:
+    """Whether a designation-shaped word is a system: a listed one always; else not when it starts with a word
+    that is never a name ("Over 6", "December 2025", "Project 75" without its listing)."""
+    if surface in rules.system_alias or canonical_system(surface, rules) in rules.designation_noun:
+        return True
+    first = surface.split()[0].rstrip(".,")
+    return first not in rules.not_names and surface not in rules.alias_to_country
+
+
 def scan_systems(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int, str, str | None]]:
     """Systems named in text[start:end]: (start, end, canonical, noun). A listed system counts wherever it is
     named; an unlisted designation ("K2", "Heron TP") only when a noun of what it is follows it ("K2 tanks")."""
@@ -37,8 +46,7 @@ def scan_systems(text: str, start: int, end: int, rules: Rules) -> list[tuple[in
     lower_nouns = rules.nouns
     for m in rules.designation_regex.finditer(text, start, end):
         surface = m.group(0)
-        if (surface.split()[0].rstrip(".") in rules.not_names and surface not in rules.system_alias) or \
-                surface.rstrip("s") in rules.not_names or surface in rules.alias_to_country:
+        if not is_designation(surface, rules) or surface.rstrip("s") in rules.not_names:
             continue
         system = canonical_system(surface, rules)
         noun = rules.designation_noun.get(system)

@@ -107,7 +107,7 @@ class Timeline:
             after = [f for f in figures if f.fact.start >= period.end_offset]
             if after and _BINDS_BEFORE.match(lower[period.end_offset:after[0].fact.start]):
                 bound[i] = after[0]  # "in June last year ($956 million)": even a base of comparison has its figure
-            elif before and period.role not in ("comparison", "shift") and \
+            elif before and period.role != "comparison" and \
                     _BINDS_AFTER.match(lower[before[-1].fact.end:period.start_offset]):
                 bound[i] = before[-1]
         self.bound[sentence.index] = bound
@@ -241,10 +241,14 @@ class Timeline:
         return replace(anchor, start_offset=period.start_offset, end_offset=period.end_offset)
 
     def _shift(self, sentence: SentenceView, period: Period) -> Period:
+        """"a year earlier" moves the period named just before it; "the previous fiscal" only a fiscal year (when
+        none was named, it stays the fiscal year before publication)."""
         earlier = [p for p in sentence.periods if p.end_offset <= period.start_offset and p.role == "point"
                    and p.start is not None and p.end is not None and not p.shift_months]
         anchor = earlier[-1] if earlier else self.current
-        return shifted(period, anchor) if anchor is not None else period
+        if anchor is None or (period.grain == "fiscal" and anchor.grain != "fiscal"):
+            return period
+        return shifted(period, anchor)
 
     # ------------------------------------------------------------------ after each sentence
 

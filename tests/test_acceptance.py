@@ -18,10 +18,10 @@ EXPECTED = [
     {"kind": "money", "value": 44_000_000_000, "unit": "USD", "qualifier": "approx", "value_usd": 44_000_000_000,
      "metric": "trade_total", "parties": ["India", "Russia"], "period_start": "2023-01-01",
      "period_end": "2023-08-31"},
-    {"kind": "count", "value": 2, "unit": "unit", "item": "frigate", "status": "under_construction",
-     "supplier": "Russia", "recipient": "India"},
-    {"kind": "count", "value": 2, "unit": "unit", "item": "S-400", "status": "remaining",
-     "supplier": "Russia", "recipient": "India"},
+    {"kind": "count", "value": 2, "unit": "unit", "item": "stealth frigate", "item_noun": "frigate",
+     "status": "under_construction", "supplier": "Russia", "recipient": "India", "parties": ["India", "Russia"]},
+    {"kind": "count", "value": 2, "unit": "unit", "item": "S-400", "item_noun": "unit", "status": "remaining",
+     "supplier": "Russia", "recipient": "India", "parties": ["India", "Russia"]},
 ]
 
 

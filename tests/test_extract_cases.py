@@ -147,7 +147,8 @@ QUALIFIERS = [
 # --------------------------------------------------------------------------- counts, items and status
 COUNTS = [
     Case("Russia is building two stealth frigates for India.",
-         [{"kind": "count", "value": 2.0, "unit": "unit", "item": "frigate", "status": "under_construction"}],
+         [{"kind": "count", "value": 2.0, "unit": "unit", "item": "stealth frigate", "item_noun": "frigate",
+           "status": "under_construction"}],
          id="frigates-under-construction"),
     Case("The delivery of the two remaining units of S-400 air defence systems is due.",
          [{"kind": "count", "value": 2.0, "item": "S-400", "status": "remaining"}], id="remaining-units-of-s400"),
@@ -282,8 +283,8 @@ PARTIES = [
     Case("Beijing and Moscow traded $240 billion in 2023.", [{"parties": ["China", "Russia"]}], id="china-russia"),
     Case("Washington and New Delhi traded $190 billion.", [{"parties": ["India", "United States"]}],
          id="washington"),
-    Case("Russia's exports to India rose to $61 billion.", [{"parties": ["India", "Russia"], "metric": "imports"}],
-         id="flows-restated-from-home-side"),
+    Case("Russia's exports to India rose to $61 billion.", [{"parties": ["Russia", "India"], "metric": "exports"}],
+         id="exports-read-from-the-exporters-side"),
     Case("China's exports to Russia rose to $110 billion.", [{"parties": ["China", "Russia"], "metric": "exports"}],
          id="viewpoint-possessive-no-home-country"),
     Case("India's imports from Russia rose to $61 billion.", [{"parties": ["India", "Russia"], "metric": "imports"}],

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import extractors.engine as engine
+import extractors.matching as matching
 import extractors.periods as periods
 from extractors import extract, read_document
 from extractors.rules import KIND_TRIGGERS, PERCENT_NEEDLES, default_rules, needle_tokens
@@ -31,8 +32,7 @@ def _surfaces() -> list[tuple[str, str]]:
     codes = [c for c in rules.currency_symbols if len(c) == 3 and c.isalpha()]
     return [("cur", s) for s in rules.currency_symbols] + [("curword", s) for s in list(rules.currency_words) + codes] + \
         [("pct", s) for s in PERCENT_NEEDLES] + [("fraction", s) for s in rules.fractions] + \
-        [("unit", s) for s in rules.units] + [("item", s) for s in rules.nouns] + \
-        [("designation", s) for s in rules.designations]
+        [("unit", s) for s in rules.units] + [("item", s) for s in rules.nouns]
 
 
 @pytest.mark.parametrize(("placeholder", "surface"), _surfaces())
@@ -43,10 +43,24 @@ def test_every_vocabulary_surface_holds_a_needle_of_its_placeholder(placeholder:
         assert not default_rules().placeholder_needles[placeholder].isdisjoint(tokens), text
 
 
+@pytest.mark.parametrize("alias", sorted(default_rules().system_alias))
+def test_every_listed_system_lets_the_designation_rules_run(alias: str) -> None:
+    """Designations have no word to look for: the engine runs their rules when the designation scan finds one, as
+    written or in capitals, with any spacing."""
+    rules = default_rules()
+    for written in {alias, alias.upper(), alias.replace(" ", "  ")}:
+        text = f"worth 5 {written} in 2023"
+        tried = {p.id for p, _ in matching.candidate_rules(text, text.lower(), 0, len(text), rules)}
+        assert "count.designation" in tried, written
+
+
 def test_every_rule_has_needles_of_its_kind() -> None:
+    """A rule's needles come from its kind's trigger placeholders, or are listed by the rule itself (a count that
+    stands without its noun, "32 have been delivered", holds one of the listed cue words)."""
     for pattern in default_rules().patterns:
         kind_needles = set().union(*(default_rules().placeholder_needles[p] for p in KIND_TRIGGERS[pattern.kind]))
-        assert pattern.needles and pattern.needles <= kind_needles, pattern.id
+        assert pattern.needles, pattern.id
+        assert pattern.needles <= kind_needles or pattern.needles_outside, pattern.id
 
 
 @pytest.mark.parametrize(("sentence", "rules"), [
@@ -56,23 +70,23 @@ def test_every_rule_has_needles_of_its_kind() -> None:
     ("Trade reached 44 billion dollars.", {"money.word_after"}),
     ("Imports rose 12 per cent.", {"percent.number", "percent.range", "money.word_after"}),  # "cent" is money too
     ("Russia supplied 1.9 million barrels per day.", {"physical.quantity", "physical.range", "percent.number",
-                                                      "percent.range"}),
-    ("Two S-400 squadrons remain.", {"count.designation", "count.units_of_designation", "count.item"}),
-    ("A third of its arms came from Russia.", {"percent.fraction"}),
+                                                      "percent.range", "count.elided_verb"}),  # "supplied" is a cue
+    ("Two S-400 squadrons remain.", {"count.designation", "count.units_of_designation", "count.item",
+                                     "count.named_item", "count.compound_order", "count.of_the_item"}),
+    ("A third of its arms came from Russia.", {"percent.fraction", "count.subset", "count.of_which"}),  # "of"
 ])
 def test_needles_choose_the_rules_a_sentence_may_match(sentence: str, rules: set[str]) -> None:
-    tokens = needle_tokens(sentence.lower())
-    tried = {p.id for p in default_rules().patterns if not p.needles.isdisjoint(tokens)}
+    tried = {p.id for p, _ in matching.candidate_rules(sentence, sentence.lower(), 0, len(sentence), default_rules())}
     assert tried == rules
 
 
 def _everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch the prefilters off: every kind's needles and every period string count as present, and every
     rule is tried up to the sentence's end."""
-    all_needles = set().union(*default_rules().placeholder_needles.values())
-    monkeypatch.setattr(engine, "needle_tokens", lambda *_: all_needles)
-    monkeypatch.setattr(engine, "_last_needle", lambda lower, needles, s, e: e)
-    monkeypatch.setattr(periods, "needs_present", lambda *_: set(periods._NEEDS_WORDS))
+    all_needles = set().union(*(p.needles for p in default_rules().patterns))
+    monkeypatch.setattr(matching, "needle_tokens", lambda *_: set(all_needles))
+    monkeypatch.setattr(matching, "last_needle", lambda lower, needles, s, e: e)
+    monkeypatch.setattr(periods, "needs_present", lambda *_: set(periods.vocabulary().needs))
 
 
 def _facts(paths: list[Path]) -> list[tuple]:
@@ -119,9 +133,10 @@ def test_period_needles_never_hide_a_period(phrase: str, monkeypatch: pytest.Mon
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list(periods._NEEDS_WORDS) + ["x", " ", "-", "s", "ye", "fi", "2", "1"]), max_size=12))
+@given(st.lists(st.sampled_from(list(periods.vocabulary().needs) + ["x", " ", "-", "s", "ye", "fi", "2", "1"]),
+                max_size=12))
 def test_needed_strings_are_found_however_they_touch(pieces: list[str]) -> None:
     """Overlapping and adjacent needed strings ("fy2019": "fy", "20", "19") are all found, and no others."""
     text = "".join(pieces)
 
-    assert periods.needs_present(text) == {word for word in periods._NEEDS_WORDS if word in text}
+    assert periods.needs_present(text) == {word for word in periods.vocabulary().needs if word in text}

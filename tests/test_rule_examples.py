@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.engine import find_matches
+from extractors.matching import find_matches
 from extractors.rules import default_rules
 
 RULES = default_rules()

@@ -16,12 +16,14 @@ FIELDS = ("surface", "kind", "value", "unit", "qualifier", "metric", "item", "st
 # Article stem -> the facts it must store, in text order (checked by hand against the article).
 EXPECTED = {
     "2018-10-05-s400-deal-signed-putin-visit": [
-        ("Rs 40,000 crore", "money", 4e11, "INR", "exact", "deal_value", None, None, None, None),
-        ("$5.43 billion", "money", 5.43e9, "USD", "exact", "deal_value", None, None, None, None),
-        ("five squadrons of the S-400 Triumf", "count", 5, "unit", "exact", "order", "S-400", "ordered", None, None),
+        # "India on Friday signed": an order and its value are dated by the year of signing.
+        ("Rs 40,000 crore", "money", 4e11, "INR", "exact", "deal_value", "S-400", None, "2018-01-01", "2018-12-31"),
+        ("$5.43 billion", "money", 5.43e9, "USD", "exact", "deal_value", "S-400", None, "2018-01-01", "2018-12-31"),
+        ("five squadrons of the S-400 Triumf", "count", 5, "unit", "exact", "order", "S-400", "ordered",
+         "2018-01-01", "2018-12-31"),
         ("more than $10 billion", "money", 1e10, "USD", "at_least", "trade_total", None, None,
          "2017-01-01", "2017-12-31"),
-        ("$30 billion", "money", 3e10, "USD", "exact", "target", None, None, "2025-01-01", "2025-12-31"),
+        ("$30 billion", "money", 3e10, "USD", "exact", "target", None, None, None, "2025-12-31"),  # a deadline
     ],
     "2024-05-20-india-russia-trade-record-fy24": [
         ("$65.70 billion", "money", 6.57e10, "USD", "exact", "trade_total", None, None, "2023-04-01", "2024-03-31"),

@@ -35,7 +35,7 @@ def test_lookahead_names_the_first_characters(source: str, expected: str, why: s
 
 def _sources() -> list[str]:
     rules = default_rules()
-    inner = [pattern.pattern for _, _, pattern in periods._PATTERNS]
+    inner = [pattern.regex.pattern for pattern in periods.vocabulary().patterns]
     inner += [sentences._BOUNDARY.pattern, rules.lead_in_regex.pattern, rules.metric_keywords.pattern]
     return inner
 
