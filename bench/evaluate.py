@@ -215,12 +215,14 @@ def _plain(value: object) -> object:
     return value
 
 
-def score_dev(shared: Path, verbose: bool = False, names: list[str] | None = None) -> dict | None:
-    """The development set scored as `score.py` scores it, with the extractor run in this process."""
+def score_dev(shared: Path, verbose: bool = False, names: list[str] | None = None,
+              folder: Path | None = None) -> dict | None:
+    """A set of real-news cases (the development set, or `folder`) scored as `score.py` scores it, with the
+    extractor run in this process."""
     scorer = _scorer(shared)
     if scorer is None:
         return None
-    files = sorted((shared / "eval" / "dev").glob("*.yaml"))
+    files = sorted((folder or shared / "eval" / "dev").glob("*.yaml"))
     if names:
         files = [f for f in files if any(n in f.name for n in names)]
     tp = fn = fp = negs = strict = full = npred = 0
@@ -275,18 +277,19 @@ def score_dev(shared: Path, verbose: bool = False, names: list[str] | None = Non
     return result
 
 
-def _dev_rows(shared: Path, rows: list, verbose: bool, names: list[str] | None = None) -> None:
-    result = score_dev(shared, verbose, names)
+def _dev_rows(shared: Path, rows: list, verbose: bool, names: list[str] | None = None,
+              folder: Path | None = None, label: str = "development set") -> None:
+    result = score_dev(shared, verbose, names, folder)
     if result is None:
-        rows.append(("development set", f"skipped: {shared / 'eval'} not found"))
+        rows.append((label, f"skipped: {shared / 'eval'} not found"))
         return
-    rows.append(("development set: cases / figures", f"{result['cases']} / {result['gold']}"
-                                                      f" ({result['missed']} missed, {result['spurious']} spurious,"
-                                                      f" {result['trap_hits']} trap hits)"))
+    rows.append((f"{label}: cases / figures", f"{result['cases']} / {result['gold']}"
+                                               f" ({result['missed']} missed, {result['spurious']} spurious,"
+                                               f" {result['trap_hits']} trap hits)"))
     for key in ("span_f1", "strict_f1", "full_f1"):
-        rows.append((f"development set: {key.replace('_f1', '')} F1", f"{result[key]:.3f}"))
+        rows.append((f"{label}: {key.replace('_f1', '')} F1", f"{result[key]:.3f}"))
     for name, value in result["accuracy"].items():
-        rows.append((f"  development set accuracy {name}", f"{value:.3f}"))
+        rows.append((f"  {label} accuracy {name}", f"{value:.3f}"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -295,16 +298,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-failures", type=int, default=0, metavar="N")
     parser.add_argument("--dev-only", action="store_true", help="score the development set only")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every development-set miss")
+    parser.add_argument("--extra-only", action="store_true", help="score tests/eval_extra only")
     parser.add_argument("cases", nargs="*", help="development cases to score (parts of file names)")
     args = parser.parse_args(argv)
     shared = Path(args.shared)
     rt = shared / "peer-specs" / "recognizers-text"
     rows: list[tuple[str, str]] = []
     all_failures: dict[str, list[str]] = {}
-    _dev_rows(shared, rows, args.verbose, args.cases)
-    if args.dev_only or args.cases:
+    if not args.extra_only:
+        _dev_rows(shared, rows, args.verbose, args.cases)
+    if not args.dev_only:
+        _dev_rows(shared, rows, args.verbose and args.extra_only, args.cases, ROOT / "tests" / "eval_extra",
+                  "second set (tests/eval_extra)")
+    if args.dev_only or args.extra_only or args.cases:
         for label, value in rows:
-            print(f"{label:<40}  {value}")
+            print(f"{label:<50}  {value}")
         return 0
     if rt.is_dir():
         for name, kind in (("currency_model", "money"), ("percent_model", "percent")):

@@ -131,4 +131,34 @@ def resolve(story: Story, figures: list[Figure]) -> list[Figure]:
             register.record(figure, period)
             kept.append(figure)
         line.after_sentence(sentence, [f for f in kept if f.sentence == sentence.index])
+    link_repeated_counts(kept, story.rules)
     return kept
+
+
+def link_repeated_counts(figures: list[Figure], rules: Rules) -> None:
+    """The same number of the same kind of thing, told twice in a story, is one figure: "60 anti-ship missiles"
+    in the lead and "the 60 Harpoon Block II missiles" later. A count that names no system takes the system of
+    its twin; one without a status or period takes its twin's."""
+    counts = [f for f in figures if f.fact.kind == "count" and f.fact.value is not None]
+    for figure in counts:
+        fact = figure.fact
+        twins = [t for t in counts if t is not figure and t.fact.value == fact.value and
+                 _same_family(rules, fact.item_noun, t.fact.item_noun or t.fact.item)]
+        named = [t for t in twins if t.fact.item in rules.designation_noun or t.designation]
+        if named and not (fact.item in rules.designation_noun or figure.designation):
+            fact.item = named[0].fact.item
+        for twin in twins:
+            if twin.fact.item != fact.item:
+                continue
+            if fact.status is None and twin.fact.status:
+                fact.status, fact.metric = twin.fact.status, twin.fact.metric
+            if not (fact.period_start or fact.period_end) and (twin.fact.period_start or twin.fact.period_end):
+                fact.period_start, fact.period_end = twin.fact.period_start, twin.fact.period_end
+                fact.period_label = twin.fact.period_label
+
+
+def _same_family(rules: Rules, noun: str | None, other: str | None) -> bool:
+    family = rules.noun_family.get(noun or "")
+    other_family = rules.noun_family.get(other or "") or rules.noun_family.get(
+        rules.designation_noun.get(other or "", ""))
+    return family is None or family == "any" or other_family is None or family == other_family

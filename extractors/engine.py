@@ -23,7 +23,7 @@ from extractors.fx import usd_rate, warm_up
 from extractors.lowered import lowered
 from extractors.matching import best_matches, candidate_rules, match_starts, number_anchors
 from extractors.model import Document, Fact
-from extractors.parties import document_pair
+from extractors.parties import document_pair, story_subject
 from extractors.periods import find_periods
 from extractors.rules import Rules, default_rules
 from extractors.sentences import split_sentences
@@ -127,7 +127,7 @@ def _story(doc: Document, text: str, lower: str, sentences: list[SentenceView],
            mentions: list[tuple[int, int, str]], rules: Rules) -> Story:
     """What the document pass needs: every sentence's periods, countries and systems, and the story's pair."""
     published = _date(doc.published)
-    subject = doc.pair[0] if doc.pair else None
+    subject = story_subject(doc.pair, mentions, lower, rules)
     fiscal_start = next((rules.fiscal_start[c] for c in [subject, *doc.pair] if c in rules.fiscal_start), 4)
     starts = [v.start for v in sentences]
 

@@ -80,6 +80,8 @@ def build_figure(text: str, lower: str, sentence: tuple[int, int], pattern: Patt
         window = lower[max(sentence[0], start - 48):start]
         gap = _HEDGE_GAP.search(window)
         hedge = rules.hedge_regex.search(window[:gap.start()] if gap else window)
+        if hedge and _blocked(hedge, window, rules):
+            hedge = None  # "handed over 17", "edged up to $10 billion": a verb, not a hedge
         if hedge:
             qualifier = rules.hedges[" ".join(hedge.group("hedge").lower().split())]
             start = max(sentence[0], start - 48) + hedge.start()
@@ -90,6 +92,15 @@ def build_figure(text: str, lower: str, sentence: tuple[int, int], pattern: Patt
     )
     figure.fact.plausible = plausible_raw(kind, (value, low, high))
     return figure
+
+
+def _blocked(hedge: regex.Match, window: str, rules: Rules) -> bool:
+    phrase = " ".join(hedge.group("hedge").lower().split())
+    blockers = rules.hedge_blockers.get(phrase)
+    if not blockers:
+        return False
+    before = window[:hedge.start()].split()
+    return bool(before) and before[-1] in blockers
 
 
 def _values(groups: dict, m: regex.Match, rules: Rules, kind: str

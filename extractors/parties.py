@@ -47,6 +47,19 @@ def document_pair(mentions: list[tuple[int, int, str]], title: list[tuple[int, i
     return home_first(top, rules)
 
 
+def story_subject(pair: list[str], mentions: list[tuple[int, int, str]], lower: str, rules: Rules) -> str | None:
+    """The country the story is told from: the home country when in the pair, else the pair member named most
+    often as the one that exports, imports or trades ("Australia's wine exports"), else the first of the pair."""
+    if not pair:
+        return None
+    if pair[0] in rules.home:
+        return pair[0]
+    acting = Counter(c for s, e, c in mentions if c in pair and _is_actor(lower, (s, e, c)))
+    if acting:
+        return max(pair, key=lambda c: (acting[c], -pair.index(c)))
+    return pair[0]
+
+
 def home_first(countries: list[str], rules: Rules) -> list[str]:
     rank = {c: i for i, c in enumerate(rules.home)}
     return sorted(countries, key=lambda c: rank.get(c, len(rank)))

@@ -54,6 +54,7 @@ class Period:
     full_start: date | None = None  # the whole span named, before "by"/"since" cut one end off
     full_end: date | None = None
     implicit_year: bool = False  # "in February": the year was inferred from the publication date
+    shift_to_year: int | None = None  # "the same months of 2022": the anchor's months in that year
 
     @property
     def is_target(self) -> bool:
@@ -71,6 +72,7 @@ class Span:
     role: str | None = None
     shift_months: int = 0
     implicit_year: bool = False
+    shift_to_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,18 @@ def r_month_range(g: dict, ctx: _Context) -> Span | None:
     m1, m2 = _month(g["m1"]), _month(g["m2"])
     if not m1 or not m2:
         return None
+    if g.get("fyrel"):  # "April-September of this fiscal"
+        if ctx.published is None:
+            return None
+        ending = fiscal_year_of(ctx.published, ctx.fiscal_start) + {"last": -1, "previous": -1, "next": 1}.get(
+            g["fyrel"].lower(), 0)
+        return _months_in_fiscal(ending - 1, ending, m1, m2, ctx.fiscal_start)
+    if g.get("yref"):  # "April-September last year"
+        year = _year_of(g["yref"], ctx)
+        if year is None:
+            return None
+        start, end = date(year if m1 <= m2 else year - 1, m1, 1), month_end(year, m2)
+        return Span(start, end, month_label(start, end), "span")
     if g.get("fyr"):
         digits = re.findall(r"\d+", g["fyr"])
         a = int(digits[0])
@@ -482,12 +496,25 @@ def r_so_far(g: dict, ctx: _Context) -> Span | None:
 
 
 def r_coming_years(g: dict, ctx: _Context) -> Span | None:
+    """"in the coming two or three years": by the end of the later one; "over the next two months": those months,
+    the publication's month first."""
     if ctx.published is None:
         return None
     counts = vocabulary().counts
     n = max(int(w) if w.isdigit() else counts[w.lower()] for w in (g["n"], g.get("n2")) if w)
+    if (g.get("unit") or "years").lower() == "months":
+        start = ctx.published.replace(day=1)
+        last = add_months(start, n - 1)
+        end = month_end(last.year, last.month)
+        return Span(start, end, month_label(start, end), "span")
     end = date(ctx.published.year + n, 12, 31)
     return Span(None, end, f"by {end.year}", "year", role="by")
+
+
+def r_same_months_of_year(g: dict, ctx: _Context) -> Span | None:
+    """"the same months of 2022": the period named before it, moved into 2022 (resolved by the timeline)."""
+    year = int(g["y"])
+    return Span(date(year, 1, 1), date(year, 12, 31), str(year), "year", shift_to_year=year)
 
 
 def r_relative_year(g: dict, ctx: _Context) -> Span | None:
@@ -525,6 +552,7 @@ RESOLVERS: dict[str, Resolver] = {
     "relative_month": r_relative_month, "month_shift": r_month_shift, "relative_week": r_relative_week,
     "weekday": r_weekday, "so_far": r_so_far, "coming_years": r_coming_years, "relative_year": r_relative_year,
     "year_earlier": r_year_earlier, "anaphor": r_anaphor, "calendar_year": r_calendar_year,
+    "same_months_of_year": r_same_months_of_year,
 }
 
 
@@ -588,7 +616,7 @@ def find_periods(text: str, published: date | None, pos: int = 0, endpos: int | 
             elif role == "since":
                 end, label = None, f"since {start.isoformat()}" if start else label
             found.append(Period(s, e, start, end, label, role, span.grain, span.shift_months, event,
-                                span.start, span.end, span.implicit_year))
+                                span.start, span.end, span.implicit_year, span.shift_to_year))
             taken.append((s, e))
     found.sort(key=lambda p: p.start_offset)
     return found
@@ -597,6 +625,9 @@ def find_periods(text: str, published: date | None, pos: int = 0, endpos: int | 
 def shifted(period: Period, anchor: Period) -> Period:
     """A `shift` period ("the same period last year", "a month earlier") resolved against the period it
     refers to; the period as it is when there is nothing to shift."""
+    if period.shift_to_year and anchor.start is not None and anchor.end is not None:
+        months = (period.shift_to_year - anchor.end.year) * 12
+        period = replace(period, shift_months=months, shift_to_year=None)
     if not period.shift_months or anchor.start is None or anchor.end is None:
         return period
     start = add_months(anchor.start, period.shift_months)

@@ -209,6 +209,7 @@ class Rules:
     fractions: dict[str, float]
     hedges: dict[str, str]                  # phrase -> qualifier
     hedge_regex: Any                        # scans lowered text (extractors.lowered), like every regex below
+    hedge_blockers: dict[str, frozenset[str]]  # hedge -> words before it that make it part of a verb
     countries: dict[str, dict[str, Any]]    # canonical -> {iso3, aliases}
     country_regex: Any
     alias_to_country: dict[str, str]
@@ -365,7 +366,7 @@ def _keyword_scanner(groups: list[tuple[str, list[str]]]) -> tuple[re.Pattern, d
 def _load_vocabulary(path: Path) -> dict[str, Any]:
     data = _read_yaml(path)
     _expect_keys(path, data, {"currencies", "scales", "number_words", "fractions", "hedges", "changes", "changes_after",
-                              "falls"}, {"currencies", "scales", "number_words", "hedges"})
+                              "falls", "hedge_blockers"}, {"currencies", "scales", "number_words", "hedges"})
     out: dict[str, Any] = {"symbols": {}, "words": {}, "subunits": {}, "scales": {}, "scale_attached": {}}
     for code, spec in data["currencies"].items():
         if not re.fullmatch(r"[A-Z]{3}", str(code)):
@@ -408,6 +409,12 @@ def _load_vocabulary(path: Path) -> dict[str, Any]:
             hedges[p.lower()] = qualifier
     out["hedges"] = hedges
     out["changes"] = _string_list(path, data, data.get("changes", []), "changes")
+    blockers = data.get("hedge_blockers") or {}
+    if not isinstance(blockers, dict):
+        raise _fail(path, data, "hedge_blockers must map a hedge to the words that block it")
+    out["hedge_blockers"] = {str(h).lower(): frozenset(w.lower() for w in _string_list(path, blockers, words,
+                                                                                        f"hedge_blockers.{h}"))
+                             for h, words in blockers.items()}
     out["changes_after"] = _string_list(path, data, data.get("changes_after", []), "changes_after")
     out["falls"] = _string_list(path, data, data.get("falls", []), "falls")
     return out
@@ -546,7 +553,8 @@ def _designation_source(systems: dict[str, Any]) -> str:
     suffix = "|".join(f"(?:{s})" for s in systems["suffixes"]) or "(?!)"
     prefix = "|".join(f"(?:{s})" for s in systems["prefixes"]) or "(?!)"
     token = rf"(?:{known}|{shapes})"
-    return (rf"(?-i:(?<![\w-])(?:(?:{prefix})\s+)?{token}(?:[\s-](?:{suffix}|{shapes}))*(?:s|’s|'s)?"
+    # A designation may run on into another form of it ("AGM-84L-1 Harpoon Block II", "AH-64E Apache").
+    return (rf"(?-i:(?<![\w-])(?:(?:{prefix})\s+)?{token}(?:[\s-](?:{suffix}|{shapes}|{known}))*(?:s|’s|'s)?"
             rf"(?![\w-]))")
 
 
@@ -758,6 +766,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         scales={**vocab["scales"], **{k.lower(): v for k, v in vocab["scale_attached"].items()}},
         number_units=vocab["units"], number_tens=vocab["tens"], number_multipliers=vocab["multipliers"],
         fractions=vocab["fractions"], hedges=vocab["hedges"], hedge_regex=hedge_regex,
+        hedge_blockers=vocab["hedge_blockers"],
         countries=countries, country_regex=country_regex, alias_to_country=alias_to_country, home=home,
         fiscal_start={c: spec["fiscal_year_start"] for c, spec in countries.items() if spec.get("fiscal_year_start")},
         metrics=metrics, metric_rank={name: i for i, (name, _) in enumerate(keyword_lists)},

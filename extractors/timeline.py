@@ -26,7 +26,7 @@ from extractors.periods import Period, find_periods, shifted
 
 # Words that may stand between a figure and the period it covers ("$5 billion in the first half").
 _BINDS_AFTER = re.compile(
-    r"\A[\s,]*(?:\([^)]{0,14}\)\s*)?(?:(?:in|during|for|over|of|at|on|by|through|till|until|since|from|as|the|"
+    r"\A[\s,)]*(?:\([^)]{0,14}\)\s*)?(?:(?:in|during|for|over|of|at|on|by|through|till|until|since|from|as|the|"
     r"year-on-year|month-on-month|y-o-y|annually|respectively|each|alone|so|far|will|would|be|been|are|is|was|were|"
     r"have|has|had|due|follow|arrive|expected|scheduled|set|completed|reached|stood|totalled|totaled)\s+){0,4}\Z")
 # Between a period and the figure after it: a possessive ("last month's 10.8mn tons"), a dash or a bracket.
@@ -34,12 +34,16 @@ _BINDS_BEFORE = re.compile(r"\A(?:['’]s\s+(?:\w+\s+){0,2}?|\s*[—–-]+\s*|\s
 # The story states a fact that holds now, or every year: no period carries over to it.
 _TIMELESS = re.compile(r"\b(?:currently|now|usually|typically|at present|today|generally|normally|every year|"
                        r"each year|annually|a year|per year|per annum)\b")
-_PAST_PERFECT = re.compile(r"\bhad\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|wn|lt|ld|ht|id|un|ne)\b")
+# "had covered", "had come", "had earlier ordered": the story's past, unless reported ("said India had agreed").
+_PAST_PERFECT = re.compile(r"\bhad\s+(?!(?:a|an|the|its|their|his|her|some|no|more|less|only|just|to|not|been\s+"
+                           r"(?:a|an|the))\b)(?:\w+ly\s+)?(?:been\s+)?[a-z]+\b")
+_REPORTED = re.compile(r"\b(?:said|says|told|announced|stated|confirmed|added|noted|reported)\b")
 # A back-reference to the deal the story is about: the figure takes its date.
 _BACK_REFERENCE = re.compile(r"\b(?:the|this|that)\s+(?:deal|contract|sale|agreement|order|purchase|approval|"
                              r"acquisition|package)\b|\bunder\s+the\b")
 _FUTURE = re.compile(r"\b(?:will|shall|to be|due|expected to|scheduled|set to|next)\b")
-_SIGNING = re.compile(r"\b(?:signed|signs|inked|agreed|approved|cleared|concluded|awarded)\b")
+_SIGNING = re.compile(r"\b(?:signed|signs|sign|signing|inked|agreed|agrees|approved|approves|approval|cleared|clears|"
+                      r"clearance|concluded|awarded|sealed|seals|finali[sz]ed|placed|announced|accorded)\b")
 FLOW_METRICS = ("trade_total", "exports", "imports", "energy_imports", "other", "target", "investment",
                 "arms_import_share", "production")
 
@@ -82,7 +86,7 @@ class Timeline:
             return None
         if period.role == "anaphor":
             period = self._anaphor(place.sentence, period)
-        if period is not None and period.shift_months:
+        if period is not None and (period.shift_months or period.shift_to_year):
             period = self._shift(place.sentence, period)
         if period is not None and period.implicit_year and period.end and self.story.published and \
                 period.end < self.story.published and _FUTURE.search(self.story.lower, place.own.start, place.own.end):
@@ -134,7 +138,8 @@ class Timeline:
             inside = [p for i, p in free if clause.start <= p.start_offset < clause.end]
             if n == 0 and not inside and kind in ("flow", "deal"):  # a period bound to a neighbour in the clause
                 inside = [p for i, p in usable if clause.start <= p.start_offset < clause.end and i in bound
-                          and p.role != "comparison" and p.grain not in ("day", "week")]
+                          and p.role != "comparison" and (kind == "deal" or p.grain not in ("day", "week"))
+                          and (kind == "flow" or bound[i].fact.start < fact.start)]
             if inside:
                 return min(inside, key=lambda p: (_gap(p, fact.start, fact.end), p.start_offset > fact.start))
         if kind == "delivery":
@@ -143,16 +148,24 @@ class Timeline:
         if whole:
             return min(whole, key=lambda p: (_gap(p, fact.start, fact.end), p.start_offset > fact.start))
         if kind == "flow":
-            main = [p for p in sentence.periods if p.role == "point" and p.grain not in ("day", "week")
+            main = [p for p in sentence.periods if p.role in ("point", "anaphor") and p.grain not in ("day", "week")
                     and not p.shift_months]
             if main:
                 return main[0]
         return None
 
     def _paired(self, figure: Figure, place: Place) -> Period | None:
-        """"US$ 2.2 billion (NT$70.3 billion)": the figure in brackets is the one before it in another currency."""
+        """"US$ 2.2 billion (NT$70.3 billion)": the figure in brackets is the one before it in another currency; a
+        period written after the brackets ("1.28 trillion yuan ($190 billion) last year") is both figures'."""
         fact = figure.fact
-        if fact.kind != "money" or place.own.kind != "aside":
+        if fact.kind != "money":
+            return None
+        if place.own.kind != "aside":
+            after = [f for f in place.sentence.figures if f.fact.start >= fact.end and f.fact.kind == "money"]
+            if after and re.fullmatch(r"\s*\(\s*", self.story.lower[fact.end:after[0].fact.start]):
+                bound = self._bound(place.sentence)
+                mine = [place.sentence.periods[i] for i, f in bound.items() if f is after[0]]
+                return mine[0] if mine else None
             return None
         before = [f for f in place.sentence.figures if f.fact.end <= fact.start and f.fact.kind == "money"]
         if not before or not re.fullmatch(r"\s*\(\s*", self.story.lower[before[-1].fact.end:fact.start]):
@@ -180,10 +193,10 @@ class Timeline:
         lower, sentence = self.story.lower, place.sentence
         own = place.own
         if sentence.index == 0:
-            lead = self._lead_period()
+            lead = self._lead_period() if kind == "flow" else self._story_event_for(figure)
             if lead is not None:
                 return lead  # a headline figure is the lead's figure, told again
-        if _TIMELESS.search(lower, own.start, own.end) or _PAST_PERFECT.search(lower, own.start, figure.fact.start):
+        if _TIMELESS.search(lower, own.start, own.end) or self._backstory(place, figure.fact.start):
             return None
         if kind == "flow":
             return self.current
@@ -197,13 +210,22 @@ class Timeline:
         if last is not None and last.sentence == figure.sentence - 1 and set(last.fact.parties) == set(
                 figure.fact.parties or last.fact.parties):
             return self.deals[-1][1]  # the sentence goes on about the deal just told
-        text = lower[sentence.start:sentence.end]
-        if _BACK_REFERENCE.search(text) or _SIGNING.search(text):
-            event = self._story_event()
-            if event is not None and (not self.deals or set(self.deals[-1][0].fact.parties) == set(
-                    figure.fact.parties or self.deals[-1][0].fact.parties)):
-                return event
-        return None
+        return self._story_event_for(figure)
+
+    def _story_event_for(self, figure: Figure) -> Period | None:
+        """The date of the deal the story is about, for a deal figure between the story's own pair."""
+        event = self._story_event()
+        parties = set(figure.fact.parties or self.story.pair)
+        if event is None or (parties and not parties <= set(self.story.pair) and len(parties) > 1):
+            return None
+        return event
+
+    def _backstory(self, place: Place, at: int) -> bool:
+        """A past perfect before the figure ("The IAF had earlier ordered 40") tells what came before the story,
+        unless it is reported speech ("Trump said India had agreed to buy")."""
+        lower = self.story.lower
+        had = _PAST_PERFECT.search(lower, place.own.start, at)
+        return bool(had) and not _REPORTED.search(lower, place.sentence.start, had.start())
 
     def _lead_period(self) -> Period | None:
         """The first period the story's body names for a figure: what its headline summarises."""
@@ -225,7 +247,7 @@ class Timeline:
             for sentence in self.story.sentences:
                 if sentence.heading:
                     continue
-                dated = [p for p in sentence.periods if p.grain in ("day", "week") and p.role == "point"]
+                dated = [p for p in sentence.periods if p.grain in ("day", "week", "month") and p.role == "point"]
                 if dated and _SIGNING.search(lower, sentence.start, sentence.end):
                     self._event = dated[0]
                     break
@@ -244,7 +266,7 @@ class Timeline:
         """"a year earlier" moves the period named just before it; "the previous fiscal" only a fiscal year (when
         none was named, it stays the fiscal year before publication)."""
         earlier = [p for p in sentence.periods if p.end_offset <= period.start_offset and p.role == "point"
-                   and p.start is not None and p.end is not None and not p.shift_months]
+                   and p.start is not None and p.end is not None and not p.shift_months and not p.shift_to_year]
         anchor = earlier[-1] if earlier else self.current
         if anchor is None or (period.grain == "fiscal" and anchor.grain != "fiscal"):
             return period
