@@ -27,6 +27,7 @@ import extractors  # attributes looked up at call time: the package loads its en
 from dashboard import store
 from extractors.model import Document, Fact
 from extractors.reading import TEXT_SUFFIXES
+from extractors.rules import rules_problem
 
 Progress = Callable[[int, int, str], None]  # (files done, files in total, name of the file just done)
 Extracted = tuple[Document, list[Fact]] | str  # the document and its facts, or why the file failed
@@ -93,6 +94,8 @@ def extract_file(path: str, published: str | None = None) -> Extracted:
         return exc.reason
     except extractors.BudgetExceeded as exc:
         return str(exc).removeprefix(f"{path}: ")
+    except extractors.RulesError:  # not this file's fault: the run stops (see main)
+        raise
     except (UnicodeError, OSError) as exc:
         return f"cannot read: {exc}"
     except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
@@ -248,13 +251,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """``ingest PATH... [--db FILE] [--published YYYY-MM-DD] [--workers N]``; returns the exit status:
-    0 if any document was processed, 2 if every file failed (or none was found), 130 if interrupted."""
+    0 if any document was processed, 2 if the rules cannot be loaded or every file failed (or none was found),
+    130 if interrupted."""
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help or a usage error, already printed by argparse
         return exc.code if isinstance(exc.code, int) else 2
     if args.scheduler and args.engine != "dask":
         print("error: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
+    problem = rules_problem()  # once, before any file is read: a broken rules file fails every article alike
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     db_path = args.db or store.default_db_path()
     names = article_paths(args.paths)
@@ -272,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             summary = ingest_paths(names, db_path, published=args.published, progress=progress,
                                    workers=args.workers)
+    except extractors.RulesError as exc:  # a worker read other rules than this process checked
+        if progress:
+            progress.clear()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         if progress:
             progress.clear()

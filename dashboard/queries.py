@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from extractors.errors import RulesError
 from extractors.rules import default_reference
 
 TRADE_METRICS: tuple[str, ...] = ("trade_total", "exports", "imports")
@@ -37,10 +38,26 @@ QUALIFIER_LABELS = {
 MISSING_OUTLET = "unnamed outlet"
 
 
-@cache
 def metric_labels() -> dict[str, str]:
-    """What a person reads for each metric, as defined once in the rules (metrics.yaml)."""
+    """What a person reads for each metric, as defined once in the rules (metrics.yaml); none while the rules
+    cannot be read (the metric's own name stands in, and the app's rules panel says why)."""
+    try:
+        return _metric_labels()
+    except RulesError:
+        return {}
+
+
+@cache  # a failure is not cached: the labels come back once the file is fixed
+def _metric_labels() -> dict[str, str]:
     return {name: spec["label"] for name, spec in default_reference().metrics.items()}
+
+
+def designation_origins() -> dict[str, str]:
+    """Each designation's usual supplier (items.yaml); none while the rules cannot be read."""
+    try:
+        return default_reference().designation_origin
+    except RulesError:
+        return {}
 
 
 def metric_label(metric: str) -> str:
@@ -370,7 +387,7 @@ def defence_deals(facts: pd.DataFrame) -> pd.DataFrame:
                             usd_low_bn=pd.Series(dtype="float64"), usd_high_bn=pd.Series(dtype="float64"),
                             original=pd.Series(dtype="str"), deal_date=pd.Series(dtype="datetime64[ns]"))
     deals = one_row_per_figure(deals).copy()
-    origin = default_reference().designation_origin
+    origin = designation_origins()
     counts_in = _counts_by_document(counts)
     systems, suppliers, recipients = [], [], []
     for doc_id, start, item, supplier, recipient in zip(
@@ -447,7 +464,7 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
     counts = counts[["effective_item", "published", "start", "effective_period_start", "status", "metric",
                      "effective_value", "supplier", "recipient", *_PROVENANCE]]
     deals = deals[["system", "effective_value_usd", "usd_bn", "original", *_PROVENANCE]]
-    origin = default_reference().designation_origin
+    origin = designation_origins()
     rows = []
     for system, group in counts.groupby("effective_item", sort=True):
         group = group.sort_values(["published", "start"])
@@ -555,7 +572,7 @@ def timeline_events(facts: pd.DataFrame, trade: pd.DataFrame | None = None,
         "qualifier": trade["qualifier"],
     })]
     counts = _defence_counts(facts)
-    origin = default_reference().designation_origin
+    origin = designation_origins()
     for lane, mask in (("Orders", counts["status"].eq("ordered") | counts["metric"].eq("order")),
                        ("Deliveries", counts["status"].eq("delivered"))):
         rows = counts[mask]

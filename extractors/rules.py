@@ -727,6 +727,19 @@ def default_rules() -> Rules:
     return _cached(_rules_dir())
 
 
+def rules_problem() -> str | None:
+    """Why the rules in use cannot be loaded (the one-line RulesError message), or None when they load.
+
+    For callers that must say it once and go on without extraction: the CLI before reading any file, ingest,
+    the app on every page. A failed load is not cached, so a fixed file is picked up on the next call.
+    """
+    try:
+        default_rules()
+    except RulesError as exc:
+        return str(exc)
+    return None
+
+
 @dataclass(frozen=True)
 class Reference:
     """The part of the rules a reader of stored facts needs: metric definitions and each designation's usual
