@@ -10,10 +10,14 @@ killed process) is resumed by running it again.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -128,7 +132,8 @@ def _prepared(names: list[str], published: str | None, workers: int, version: st
         return
     size = max(1, min(TASK_FILES, len(names) // (4 * workers)))
     tasks = iter([names[i:i + size] for i in range(0, len(names), size)])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=tie_to_parent, initargs=(os.getpid(),))
     try:
         pending = deque((task, pool.submit(prepare_files, task, published, version)) for task in islice(tasks, 3 * workers))
         while pending:
@@ -139,6 +144,34 @@ def _prepared(names: list[str], published: str | None, workers: int, version: st
             yield from zip(task, future.result(), strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+PARENT_POLL_S = 0.5  # how often a worker checks that the ingest process is still there
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def tie_to_parent(parent: int) -> None:
+    """Run first in each worker process: end it when the ingest process ends, however that happens.
+
+    A parent killed with SIGKILL runs no cleanup, and its idle workers would wait for work forever. On Linux
+    the kernel kills a worker as soon as its parent goes (PR_SET_PDEATHSIG); elsewhere, and as a second
+    line, a daemon thread polls the parent's pid. A parent already gone by now ends the worker at once.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl to be had: the thread below still watches
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-ingest-parent", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:  # once the parent is gone the worker is someone else's child
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 def ingest_paths(
