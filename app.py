@@ -16,7 +16,7 @@ from extractors.errors import RulesError
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
 
-st.set_page_config(page_title="Figure Desk", page_icon=":material/query_stats:", layout="wide",
+st.set_page_config(page_title="Figure Desk", page_icon="📊", layout="wide",
                    initial_sidebar_state="expanded")
 
 pages = [
