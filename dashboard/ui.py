@@ -556,13 +556,12 @@ def figures_behind(facts_frame: pd.DataFrame | View, ids: Sequence[int], hint: s
         return
     for row in rows.itertuples():
         with st.container(border=True):
-            title = row.title if isinstance(row.title, str) else row.path
-            outlet = row.source if isinstance(row.source, str) else queries.MISSING_OUTLET
+            title = queries.text_or(row.title, queries.text_or(row.path, "untitled"))
             st.html(f"<div style='font-size:0.95rem'><b>{html.escape(str(row.surface))}</b> · "
                     f"{html.escape(queries.metric_label(row.metric))} · "
-                    f"{html.escape(str(row.period_label)) if isinstance(row.period_label, str) else 'period not stated'}"
-                    f"<br><span style='color:#5f6b7a'>{html.escape(str(title))} — {html.escape(outlet)}, "
-                    f"{html.escape(str(row.published))}</span></div>")
+                    f"{html.escape(queries.text_or(row.period_label, 'period not stated'))}"
+                    f"<br><span style='color:#5f6b7a'>{html.escape(title)} — {html.escape(queries.cited(row))}"
+                    "</span></div>")
             st.text(row.sentence)
             link = safe_url(row.url)
             if link:
