@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +19,8 @@ import regex
 import yaml
 
 from extractors.errors import RulesError
+from extractors.placeholders import compile_error_text
+from extractors.placeholders import opaque as placeholders_made_opaque
 from extractors.safety import check_pattern_safety
 from extractors.scanning import with_first_chars
 from extractors.units import save_answers
@@ -493,56 +494,6 @@ def _placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str,
 _PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
 
 
-def _expand(raw: str, placeholders: dict[str, str]) -> tuple[str, Callable[[int], int]]:
-    """The pattern with its placeholders filled in (and `\\d` as ASCII digits), and a function taking a
-    position in it back to the pattern as written: a compile error then points into the YAML line, not into
-    a placeholder's expansion a thousand characters long."""
-    pieces: list[tuple[int, int, bool]] = []  # (start in the expansion, start in raw, copied one for one)
-    out: list[str] = []
-    length = 0
-
-    def add(text: str, at: int, literal: bool) -> None:
-        nonlocal length
-        pieces.append((length, at, literal))
-        out.append(text)
-        length += len(text)
-
-    def add_literal(text: str, at: int) -> None:
-        for part in re.split(r"(\\d)", text):  # `\d` becomes `[0-9]`: five characters for two
-            if part:
-                add("[0-9]" if part == r"\d" else part, at, part != r"\d")
-            at += len(part)
-
-    cursor = 0
-    for match in _PLACEHOLDER.finditer(raw):
-        add_literal(raw[cursor:match.start()], cursor)
-        expansion = placeholders.get(match.group(1))
-        if expansion is None:  # "{3}", "{0,3}": a repeat count, kept as written
-            add_literal(match.group(0), match.start())
-        else:
-            add(expansion.replace(r"\d", "[0-9]"), match.start(), False)
-        cursor = match.end()
-    add_literal(raw[cursor:], cursor)
-
-    def raw_position(position: int) -> int:
-        for start, at, literal in reversed(pieces):
-            if start <= position:
-                return at + (position - start if literal else 0)
-        return 0
-
-    return "".join(out), lambda position: len(raw) if position >= length else raw_position(position)
-
-
-def _compile_error(exc: Exception, raw: str, raw_position: Callable[[int], int]) -> str:
-    """`regex`'s complaint with its position moved into the pattern as written, and the text before it."""
-    position = getattr(exc, "pos", None)
-    if position is None:
-        return str(exc)
-    at = raw_position(position)
-    before = raw[:at] if at <= 30 else "…" + raw[at - 29:at]
-    return f"{getattr(exc, 'msg', exc)} at position {at} of the pattern as written (after '{before}')"
-
-
 def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, frozenset[str]]) -> list[Pattern]:
     data = _read_yaml(path)
     if not isinstance(data, list):
@@ -567,23 +518,24 @@ def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, 
         if not isinstance(priority, int) or isinstance(priority, bool):
             raise _fail(path, node, "priority must be an integer", rid)
         raw = node["pattern"]
+        unsafe = check_pattern_safety(placeholders_made_opaque(raw, placeholders))
+        if unsafe:
+            raise _fail(path, node, unsafe, rid)
         unknown = [p for p in _PLACEHOLDER.findall(raw) if p not in placeholders]
         if unknown and not re.fullmatch(r"\d+(,\d*)?", unknown[0]):
             raise _fail(path, node, f"unknown placeholder '{{{unknown[0]}}}'", rid)
-        source, raw_position = _expand(raw, placeholders)
-        try:
-            compiled = regex.compile(source, FLAGS)
-        except (regex.error, ValueError) as exc:  # ValueError: an inline flag that contradicts FLAGS
-            raise _fail(path, node, f"pattern does not compile: {_compile_error(exc, raw, raw_position)}",
-                        rid) from exc
-        unsafe = check_pattern_safety(source, FLAGS)  # as expanded: a placeholder's own repeats count too
-        if unsafe:
-            raise _fail(path, node, unsafe, rid)
         triggers = [p for p in KIND_TRIGGERS[node["kind"]] if "{" + p + "}" in raw]
         if not triggers:
             names = ", ".join("{" + p + "}" for p in KIND_TRIGGERS[node["kind"]])
             raise _fail(path, node, f"a {node['kind']} rule must use one of {names}: without it no figure is kept",
                         rid)
+        source = _PLACEHOLDER.sub(lambda m: placeholders.get(m.group(1), m.group(0)), raw)
+        source = source.replace(r"\d", "[0-9]")
+        try:
+            compiled = regex.compile(source, FLAGS)
+        except (regex.error, ValueError) as exc:  # ValueError: an inline flag that contradicts FLAGS
+            raise _fail(path, node, f"pattern does not compile: {compile_error_text(exc, raw, placeholders)}",
+                        rid) from exc
         examples = node.get("examples") or {}
         _expect_keys(path, examples, {"match", "no_match"}, set(), rid)
         patterns.append(Pattern(

@@ -11,9 +11,10 @@ through unchecked. What cannot be checked is refused, never waved through. Two s
   ``(a|aa)+``, ``([ ]|\\s)+``, or an alternative that can match nothing: each repetition could then be
   matched in more than one way.
 
-Atomic groups and possessive repeats are not backtracked into, so what they hold starts afresh. Slow
-patterns of other shapes (an unbounded repeat inside a bounded one, ``(?:\\s*){0,10}$``) pass: the time
-budget per document (extractors.budget) is the last line of defence.
+Atomic groups and possessive repeats are not backtracked into, so what they hold starts afresh. The rules
+loader passes a pattern as written, each placeholder standing as one character that may be anything
+(extractors.rules). Slow patterns of other shapes (an unbounded repeat inside a bounded one,
+``(?:\\s+){0,16}$``) pass: the time budget per document (extractors.budget) is the last line of defence.
 
 >>> check_pattern_safety(r"([ ]|\\s)+$")
 "alternatives under an unbounded repeat can both match ' ' (catastrophic backtracking); make them exclusive"
