@@ -5,16 +5,18 @@ Run with `streamlit run app.py` (the store is `$FACTS_DB`, else data/facts.db).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import streamlit as st
 
 from dashboard import ui
+from extractors.errors import RulesError
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
 
-st.set_page_config(page_title="Figure Desk", page_icon=":material/query_stats:", layout="wide",
+st.set_page_config(page_title="Figure Desk", page_icon="📊", layout="wide",
                    initial_sidebar_state="expanded")
 
 pages = [
@@ -31,6 +33,10 @@ if (PAGES / "review.py").exists():  # written by the review engineer; routed onl
 page = st.navigation(pages)
 try:
     ui.sidebar()
-    page.run()
+    ui.rules_panel()
+    try:
+        page.run()
+    except RulesError:  # a part of a page that needs the rules: the panel above says why, the rest stays
+        logging.getLogger(__name__).warning("a page stopped at broken extraction rules", exc_info=True)
 finally:
     ui.freeze_long_lived_objects()  # once per process, after the first run has loaded everything

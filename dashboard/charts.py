@@ -19,7 +19,15 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from dashboard.queries import BASIS_LABELS, MISSING_OUTLET, QUALIFIER_LABELS, fiscal_year_label, format_usd, map_unique
+from dashboard.queries import (
+    BASIS_LABELS,
+    QUALIFIER_LABELS,
+    fiscal_year_label,
+    format_usd,
+    map_unique,
+    outlet,
+    outlet_column,
+)
 
 TEMPLATE_NAME = "figure_desk"
 FONT = "Liberation Sans, Helvetica Neue, Helvetica, Arial, sans-serif"
@@ -77,7 +85,7 @@ def source_line(rows: pd.DataFrame, max_outlets: int = 4) -> str:
     """'Source: 5 news reports, PTI, ANI and 2 others; figures extracted and normalised by Figure Desk'."""
     docs = rows.drop_duplicates("doc_id") if "doc_id" in rows else rows
     n = len(docs)
-    counts = docs["source"].fillna(MISSING_OUTLET).value_counts() if "source" in docs else pd.Series()
+    counts = outlet_column(docs["source"]).value_counts() if "source" in docs else pd.Series()
     names = sorted((str(x) for x in counts.index), key=lambda name: (-counts[name], name))  # most-cited first
     shown = names[:max_outlets]
     rest = len(names) - len(shown)
@@ -87,8 +95,8 @@ def source_line(rows: pd.DataFrame, max_outlets: int = 4) -> str:
 
 
 def format_day(value: str | date | None) -> str:
-    """'2024-07-10' → '10 Jul 2024' (unknown stays 'unknown')."""
-    if not value:
+    """'2024-07-10' → '10 Jul 2024' (unknown stays 'unknown', NaN included: a frame's missing date)."""
+    if not isinstance(value, str | date) or not value:
         return "unknown"
     try:
         day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
@@ -308,8 +316,7 @@ def _marks(rows: pd.DataFrame, *, name: str, colour: str, symbol: str | None, si
 
 
 def _outlet(r) -> str:
-    source = r.source if isinstance(r.source, str) else MISSING_OUTLET
-    return f"{_e(source)}, {format_day(r.published)}"
+    return f"{_e(outlet(r.source))}, {format_day(r.published)}"
 
 
 def _text(value: object, missing: str = "not stated") -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.queries import map_unique
+from dashboard.queries import MISSING_OUTLET, map_unique, outlet_column, text_or, unnamed
 from dashboard.store import is_blank
 
 DEFAULT_TOLERANCE = 0.05
@@ -64,7 +64,9 @@ def _reports(facts: pd.DataFrame) -> pd.DataFrame:
     frame = frame.loc[frame["amount"].notna().to_numpy()]
     is_count = frame["kind"].eq("count")
     frame["status"] = frame["status"].where(~is_count, frame["status"].fillna(frame["metric"].map(STATUS_FROM_METRIC)))
-    frame["outlet"] = frame["source"].fillna("document " + frame["doc_id"].astype(str))
+    # a document without a source is an outlet of its own: it counts once towards agreement, never with another
+    frame["outlet"] = frame["source"].where(~unnamed(frame["source"]),
+                                            MISSING_OUTLET + " (document " + frame["doc_id"].astype(str) + ")")
     frame["reviewed"] = frame["review_status"].isin(REVIEWED)
     frame["report"] = frame["figure"].where(frame["figure"] > 0, -frame["fact_id"])
     frame["stated_in_usd"] = frame["unit"].eq("USD")
@@ -191,7 +193,7 @@ def format_amount(value: float | None, unit: str | None) -> str:
 
 def _said(outlet: Any, published: Any, surface: Any, review_status: Any, corrected_value: Any, unit: Any) -> str:
     """"Outlet (date): surface", plus the correction when a reviewer made one."""
-    text = f"{outlet} ({published or 'undated'}): {surface}"
+    text = f"{outlet} ({text_or(published, 'undated')}): {surface}"
     if review_status == "correct" and pd.notna(corrected_value):
         text += f" → corrected to {format_amount(corrected_value, unit)}"
     return text
@@ -318,7 +320,8 @@ def defence_balance(df: pd.DataFrame) -> pd.DataFrame:
             "pair": pair, "item": item, **numbers, "derived": derived,
             "as_of": max((r["published"] for r in latest.values() if isinstance(r["published"], str)), default=None),
             "reported": "; ".join(
-                f"{s} {format_amount(latest[s]['amount'], None)} ({latest[s]['outlet']}, {latest[s]['published']})"
+                f"{s} {format_amount(latest[s]['amount'], None)} ({latest[s]['outlet']}, "
+                f"{text_or(latest[s]['published'], 'undated')})"
                 for s in BALANCE_STATUSES if s in latest
             ),
             "warning": warning,
@@ -461,7 +464,8 @@ def dress_queue(rows: pd.DataFrame) -> pd.DataFrame:
         "metric": rows["metric"], "item": rows["item"],
         "period": [_period_text(*p) for p in zip(rows["period_label"], rows["period_start"], rows["period_end"],
                                                  strict=True)],
-        "pair": rows["pair"], "title": rows["title"], "source": rows["source"], "published": rows["published"],
+        "pair": rows["pair"], "title": rows["title"], "source": outlet_column(rows["source"]),
+        "published": rows["published"],
         "url": rows["url"], "conflict": rows["conflict"],
         "status": rows["review_status"], "corrected_value": rows["corrected_value"],
         "corrected_period_start": pd.to_datetime(rows["corrected_period_start"], errors="coerce"),
@@ -492,7 +496,7 @@ def document_choices(queue: pd.DataFrame) -> dict[str, str]:
         values = docs[column]
         return values.where(values.notna() & values.ne(""), blank).astype(str)
 
-    labels = text("published", "undated") + " · " + text("source", "unknown outlet") + " · " + \
+    labels = text("published", "undated") + " · " + text("source", MISSING_OUTLET) + " · " + \
         text("title", docs["doc_id"])
     return dict(zip(docs["doc_id"], labels, strict=True))
 

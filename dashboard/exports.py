@@ -46,6 +46,10 @@ LIST_SEPARATOR = "; "
 # OWASP lists = + - @ tab CR; the full-width forms are here too, because some spreadsheet locales fold
 # them to ASCII on input and the cost of prefixing them is nil.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Spreadsheets skip leading blanks before deciding that a cell is a formula (OWASP's CSV injection guidance
+# names leading whitespace), so " =1+1", "\n=1+1" and a no-break space before "=" are formulas too. Every
+# Unicode space, line break, control and invisible format character (zero-width space, BOM) counts as blank.
+_BLANK_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 _ESCAPE = "'"
 _HEADER_PREFIX = "# "
 _CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -73,8 +77,8 @@ def neutralise_cell(value: object) -> object:
 
     Numbers are returned unchanged (-12.5 stays a number). Text that merely looks numeric is still text and is
     prefixed like any other (OWASP: only a numeric *column* is exempt), so ``"-12"`` becomes ``"'-12"``.
-    Text that already starts with quotes before a trigger (``"'=x"``) gets one more, so that
-    :func:`restore_cell` can undo this exactly.
+    Blanks before a trigger do not hide it (``" =1+1"`` is prefixed too). Text that already starts with quotes
+    before a trigger (``"'=x"``) gets one more, so that :func:`restore_cell` can undo this exactly.
 
     >>> neutralise_cell('=HYPERLINK("http://x","y")'), neutralise_cell(-12.5), neutralise_cell("-12")
     ('\\'=HYPERLINK("http://x","y")', -12.5, "'-12")
@@ -82,15 +86,26 @@ def neutralise_cell(value: object) -> object:
     if _is_number(value) or _is_missing(value):
         return value
     text = value if isinstance(value, str) else str(value)
-    if text.lstrip(_ESCAPE).startswith(FORMULA_TRIGGERS):
+    if _formula_like(text):
         return _ESCAPE + text
     return text
 
 
+def _formula_like(text: str) -> bool:
+    """Whether a trigger comes first once leading quotes and blanks are set aside (a tab or CR, blanks that are
+    triggers themselves, count where they stand). Quotes are set aside so that an escaped cell is formula-like
+    exactly when the text it escapes is, which keeps :func:`restore_cell` exact."""
+    start = 0
+    while start < len(text) and not text.startswith(FORMULA_TRIGGERS, start) and (
+            text[start] == _ESCAPE or text[start].isspace()
+            or unicodedata.category(text[start]) in _BLANK_CATEGORIES):
+        start += 1
+    return text.startswith(FORMULA_TRIGGERS, start)
+
+
 def restore_cell(value: object) -> object:
     """The inverse of :func:`neutralise_cell`, for reading our own exports back."""
-    escaped = isinstance(value, str) and value.startswith(_ESCAPE)
-    if escaped and value.lstrip(_ESCAPE).startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and value.startswith(_ESCAPE) and _formula_like(value):
         return value[1:]
     return value
 

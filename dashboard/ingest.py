@@ -10,10 +10,14 @@ killed process) is resumed by running it again.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +31,7 @@ import extractors  # attributes looked up at call time: the package loads its en
 from dashboard import store
 from extractors.model import Document, Fact
 from extractors.reading import TEXT_SUFFIXES
+from extractors.rules import rules_problem
 
 Progress = Callable[[int, int, str], None]  # (files done, files in total, name of the file just done)
 Extracted = tuple[Document, list[Fact]] | str  # the document and its facts, or why the file failed
@@ -93,6 +98,8 @@ def extract_file(path: str, published: str | None = None) -> Extracted:
         return exc.reason
     except extractors.BudgetExceeded as exc:
         return str(exc).removeprefix(f"{path}: ")
+    except extractors.RulesError:  # not this file's fault: the run stops (see main)
+        raise
     except (UnicodeError, OSError) as exc:
         return f"cannot read: {exc}"
     except Exception as exc:  # noqa: BLE001 - reported per file, see docstring
@@ -125,7 +132,8 @@ def _prepared(names: list[str], published: str | None, workers: int, version: st
         return
     size = max(1, min(TASK_FILES, len(names) // (4 * workers)))
     tasks = iter([names[i:i + size] for i in range(0, len(names), size)])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=tie_to_parent, initargs=(os.getpid(),))
     try:
         pending = deque((task, pool.submit(prepare_files, task, published, version)) for task in islice(tasks, 3 * workers))
         while pending:
@@ -136,6 +144,34 @@ def _prepared(names: list[str], published: str | None, workers: int, version: st
             yield from zip(task, future.result(), strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+PARENT_POLL_S = 0.5  # how often a worker checks that the ingest process is still there
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def tie_to_parent(parent: int) -> None:
+    """Run first in each worker process: end it when the ingest process ends, however that happens.
+
+    A parent killed with SIGKILL runs no cleanup, and its idle workers would wait for work forever. On Linux
+    the kernel kills a worker as soon as its parent goes (PR_SET_PDEATHSIG); elsewhere, and as a second
+    line, a daemon thread polls the parent's pid. A parent already gone by now ends the worker at once.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl to be had: the thread below still watches
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-ingest-parent", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:  # once the parent is gone the worker is someone else's child
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 def ingest_paths(
@@ -248,13 +284,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """``ingest PATH... [--db FILE] [--published YYYY-MM-DD] [--workers N]``; returns the exit status:
-    0 if any document was processed, 2 if every file failed (or none was found), 130 if interrupted."""
+    0 if any document was processed, 2 if the rules cannot be loaded or every file failed (or none was found),
+    130 if interrupted."""
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help or a usage error, already printed by argparse
         return exc.code if isinstance(exc.code, int) else 2
     if args.scheduler and args.engine != "dask":
         print("error: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
+    problem = rules_problem()  # once, before any file is read: a broken rules file fails every article alike
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     db_path = args.db or store.default_db_path()
     names = article_paths(args.paths)
@@ -272,6 +313,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             summary = ingest_paths(names, db_path, published=args.published, progress=progress,
                                    workers=args.workers)
+    except extractors.RulesError as exc:  # a worker read other rules than this process checked
+        if progress:
+            progress.clear()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         if progress:
             progress.clear()

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from extractors.errors import RulesError
 from extractors.rules import default_reference
 
 TRADE_METRICS: tuple[str, ...] = ("trade_total", "exports", "imports")
@@ -34,13 +35,29 @@ QUALIFIER_LABELS = {
     "exact": "Exact", "approx": "Approximate", "at_least": "Lower bound (at least)",
     "at_most": "Upper bound (at most)", "range": "Range (low–high)",
 }
-MISSING_OUTLET = "unnamed outlet"
+MISSING_OUTLET = "outlet unknown"  # how every page, chart and table names a document stored without a source
 
 
-@cache
 def metric_labels() -> dict[str, str]:
-    """What a person reads for each metric, as defined once in the rules (metrics.yaml)."""
+    """What a person reads for each metric, as defined once in the rules (metrics.yaml); none while the rules
+    cannot be read (the metric's own name stands in, and the app's rules panel says why)."""
+    try:
+        return _metric_labels()
+    except RulesError:
+        return {}
+
+
+@cache  # a failure is not cached: the labels come back once the file is fixed
+def _metric_labels() -> dict[str, str]:
     return {name: spec["label"] for name, spec in default_reference().metrics.items()}
+
+
+def designation_origins() -> dict[str, str]:
+    """Each designation's usual supplier (items.yaml); none while the rules cannot be read."""
+    try:
+        return default_reference().designation_origin
+    except RulesError:
+        return {}
 
 
 def metric_label(metric: str) -> str:
@@ -143,13 +160,34 @@ def format_number(value: float | None) -> str:
 
 
 def text_or(value: object, missing: str) -> str:
-    """A frame cell as text, or ``missing`` for None/NaN (pandas gives NaN, not None, for absent strings)."""
-    return str(value) if isinstance(value, str) and value else missing
+    """A frame cell as text, or ``missing`` for None/NaN/blank (pandas gives NaN, not None, for absent strings,
+    and f"{nan}" reads "nan").
+
+    >>> text_or(float("nan"), "outlet unknown"), text_or(" ", "undated"), text_or("PTI", "outlet unknown")
+    ('outlet unknown', 'undated', 'PTI')
+    """
+    return value if isinstance(value, str) and value.strip() else missing
+
+
+def outlet(value: object) -> str:
+    """Who published a document, for a line of text: its source, or "outlet unknown"."""
+    return text_or(value, MISSING_OUTLET)
+
+
+def outlet_column(sources: pd.Series) -> pd.Series:
+    """A source column as shown: a missing or blank outlet reads "outlet unknown" (a table showed None, a line
+    of text "nan")."""
+    return sources.where(~unnamed(sources), MISSING_OUTLET)
+
+
+def unnamed(sources: pd.Series) -> pd.Series:
+    """Which rows have no outlet: missing, or blank text."""
+    return sources.isna() | sources.astype("string").str.strip().eq("").fillna(True)
 
 
 def cited(row: pd.Series | object) -> str:
     """'PTI, 2025-05-16': who reported a figure and when, for one-line provenance."""
-    return f"{text_or(getattr(row, 'source', None), MISSING_OUTLET)}, {text_or(getattr(row, 'published', None), 'undated')}"
+    return f"{outlet(getattr(row, 'source', None))}, {text_or(getattr(row, 'published', None), 'undated')}"
 
 
 def map_unique(func: Callable[..., Any], *columns: pd.Series) -> list[Any]:
@@ -297,7 +335,7 @@ def trade_table(trade: pd.DataFrame, canonical_ids: Iterable[int] = ()) -> pd.Da
         "US$ bn": dated["usd_bn"].round(2),
         "Qualifier": dated["qualifier"].map(QUALIFIER_LABELS),
         "As reported": dated["original"],
-        "Outlet": dated["source"].fillna(MISSING_OUTLET),
+        "Outlet": outlet_column(dated["source"]),
         "Published": dated["published"],
         "Reports for this period": dated["n_reports"],
         "Canonical": dated["fact_id"].isin(canonical),
@@ -318,7 +356,7 @@ def undated_table(trade: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Figure": rows["series"], "US$ bn": rows["usd_bn"].round(2),
         "Qualifier": rows["qualifier"].map(QUALIFIER_LABELS), "As reported": rows["original"],
-        "Outlet": rows["source"].fillna(MISSING_OUTLET), "Published": rows["published"],
+        "Outlet": outlet_column(rows["source"]), "Published": rows["published"],
         "Sentence": rows["sentence"], "fact_id": rows["fact_id"],
     }).reset_index(drop=True)
 
@@ -370,7 +408,7 @@ def defence_deals(facts: pd.DataFrame) -> pd.DataFrame:
                             usd_low_bn=pd.Series(dtype="float64"), usd_high_bn=pd.Series(dtype="float64"),
                             original=pd.Series(dtype="str"), deal_date=pd.Series(dtype="datetime64[ns]"))
     deals = one_row_per_figure(deals).copy()
-    origin = default_reference().designation_origin
+    origin = designation_origins()
     counts_in = _counts_by_document(counts)
     systems, suppliers, recipients = [], [], []
     for doc_id, start, item, supplier, recipient in zip(
@@ -422,7 +460,7 @@ _PROVENANCE = ("source", "doc_id", "fact_id")  # what a register row cites
 
 
 def _sources(group: pd.DataFrame) -> str:
-    outlets = list(dict.fromkeys(group["source"].fillna(MISSING_OUTLET)))
+    outlets = list(dict.fromkeys(outlet_column(group["source"])))
     n = group["doc_id"].nunique()
     return f"{n} report{'s' if n != 1 else ''}: {', '.join(outlets)}"
 
@@ -447,7 +485,7 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
     counts = counts[["effective_item", "published", "start", "effective_period_start", "status", "metric",
                      "effective_value", "supplier", "recipient", *_PROVENANCE]]
     deals = deals[["system", "effective_value_usd", "usd_bn", "original", *_PROVENANCE]]
-    origin = default_reference().designation_origin
+    origin = designation_origins()
     rows = []
     for system, group in counts.groupby("effective_item", sort=True):
         group = group.sort_values(["published", "start"])
@@ -555,7 +593,7 @@ def timeline_events(facts: pd.DataFrame, trade: pd.DataFrame | None = None,
         "qualifier": trade["qualifier"],
     })]
     counts = _defence_counts(facts)
-    origin = default_reference().designation_origin
+    origin = designation_origins()
     for lane, mask in (("Orders", counts["status"].eq("ordered") | counts["metric"].eq("order")),
                        ("Deliveries", counts["status"].eq("delivered"))):
         rows = counts[mask]
@@ -602,14 +640,14 @@ def filter_facts(facts: pd.DataFrame, *, metrics: Iterable[str] = (), kinds: Ite
             keep &= facts[column].isin(wanted)
     wanted_sources = list(sources)
     if wanted_sources:
-        keep &= facts["source"].fillna(MISSING_OUTLET).isin(wanted_sources)
+        keep &= outlet_column(facts["source"]).isin(wanted_sources)
     columns = [c for c in DATA_COLUMNS if c in facts.columns]
     return facts.loc[keep, columns].reset_index(drop=True)
 
 
 def outlets(facts: pd.DataFrame) -> list[str]:
     """Outlets in the frame, most-cited first."""
-    counts = facts.drop_duplicates("doc_id")["source"].fillna(MISSING_OUTLET).value_counts()
+    counts = outlet_column(facts.drop_duplicates("doc_id")["source"]).value_counts()
     return [str(name) for name in counts.index]
 
 

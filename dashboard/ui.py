@@ -164,6 +164,19 @@ def _summary(db: str, token: tuple[int, ...], pair: tuple[str, str] | None) -> d
     return store.summary(db, pair)
 
 
+def rules_panel() -> None:
+    """On every page, while the extraction rules cannot be loaded: the one-line reason (file, line, rule), as
+    the command line prints it. Pages go on showing what is stored; only reading new articles needs rules."""
+    from extractors.rules import rules_problem
+
+    problem = rules_problem()
+    if problem:
+        logger.error("extraction rules cannot be loaded: %s", problem)
+        st.error(f"**The extraction rules cannot be loaded.** {md_escape(problem)}\n\nNew articles cannot be "
+                 "read until the file is fixed (reload the page then); the figures already stored are shown as "
+                 "usual.", icon=":material/error:")
+
+
 def clear_caches() -> None:
     """After this session writes to the store: every cached read is stale."""
     for reader in (_shared_facts, _facts_by_id, _count_facts, _year_bounds, _derived, _memo, _documents, _pairs, _summary):
@@ -543,13 +556,12 @@ def figures_behind(facts_frame: pd.DataFrame | View, ids: Sequence[int], hint: s
         return
     for row in rows.itertuples():
         with st.container(border=True):
-            title = row.title if isinstance(row.title, str) else row.path
-            outlet = row.source if isinstance(row.source, str) else queries.MISSING_OUTLET
+            title = queries.text_or(row.title, queries.text_or(row.path, "untitled"))
             st.html(f"<div style='font-size:0.95rem'><b>{html.escape(str(row.surface))}</b> · "
                     f"{html.escape(queries.metric_label(row.metric))} · "
-                    f"{html.escape(str(row.period_label)) if isinstance(row.period_label, str) else 'period not stated'}"
-                    f"<br><span style='color:#5f6b7a'>{html.escape(str(title))} — {html.escape(outlet)}, "
-                    f"{html.escape(str(row.published))}</span></div>")
+                    f"{html.escape(queries.text_or(row.period_label, 'period not stated'))}"
+                    f"<br><span style='color:#5f6b7a'>{html.escape(title)} — {html.escape(queries.cited(row))}"
+                    "</span></div>")
             st.text(row.sentence)
             link = safe_url(row.url)
             if link:
@@ -736,9 +748,22 @@ def highlight_html(text: str, spans: Iterable[tuple[int, int, str]], offset: int
     return f'<div style="{HIGHLIGHT_STYLE}">{"".join(parts)}</div>'
 
 
-@st.cache_data(show_spinner="Reading the figures…", max_entries=64)
+RULES_BROKEN_REASON = "not read: the extraction rules cannot be loaded (see the message at the top of the page)"
+
+
 def extract_upload(data: bytes, name: str, published: str | None = None) -> tuple[Any, list[Any], str | None]:
-    """(Document, facts, None) for readable input, (None, [], reason) for a file we refuse, e.g. a PDF."""
+    """(Document, facts, None) for readable input, (None, [], reason) for a file we refuse, e.g. a PDF, or
+    for every file while the rules are broken (not cached: the same text is read once they are fixed)."""
+    from extractors import RulesError
+
+    try:
+        return _extract_upload(data, name, published)
+    except RulesError:
+        return None, [], RULES_BROKEN_REASON
+
+
+@st.cache_data(show_spinner="Reading the figures…", max_entries=64)
+def _extract_upload(data: bytes, name: str, published: str | None = None) -> tuple[Any, list[Any], str | None]:
     from extractors import BudgetExceeded, InputError, extract, read_bytes
 
     try:

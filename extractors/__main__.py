@@ -29,12 +29,18 @@ def _plain(value: object) -> object:
 
 
 def extract_main(argv: list[str]) -> int:
+    from extractors.rules import rules_problem
+
     parser = argparse.ArgumentParser(prog="python -m extractors extract",
                                      description="Print every figure in the given articles, one fact per line.")
     parser.add_argument("files", nargs="+", metavar="FILE", help=".txt, .md or .html files; - for stdin")
     parser.add_argument("--published", type=_published, help="publication date YYYY-MM-DD (overrides the dateline)")
     parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     args = parser.parse_args(argv)
+    problem = rules_problem()  # before any file is read: one line, not a traceback per article
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     out = sys.stdout
     writer = None
     if args.format == "csv":

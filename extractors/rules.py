@@ -18,12 +18,10 @@ from typing import Any
 import regex
 import yaml
 
-try:  # the parser behind `re`, used to inspect pattern structure
-    from re import _parser as sre_parse
-except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_parse  # type: ignore[no-redef]
-
 from extractors.errors import RulesError
+from extractors.placeholders import compile_error_text
+from extractors.placeholders import opaque as placeholders_made_opaque
+from extractors.safety import check_pattern_safety
 from extractors.scanning import with_first_chars
 from extractors.units import save_answers
 
@@ -102,62 +100,6 @@ def _string_list(path: Path, node: Any, value: Any, what: str, rule: str | None 
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
         raise _fail(path, node, f"{what} must be a list of strings", rule)
     return [str(v) for v in value]
-
-
-# --------------------------------------------------------------------------- regex safety
-
-def _has_nested_unbounded(parsed: sre_parse.SubPattern, inside_repeat: bool = False) -> bool:
-    """True when an unbounded repeat contains another unbounded repeat or an ambiguous alternation.
-
-    Those are the shapes that make backtracking exponential: `(a+)+`, `(a|aa)+`.
-    """
-    for op, arg in parsed:
-        if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
-            low, high, body = arg
-            unbounded = high == sre_parse.MAXREPEAT
-            if unbounded and inside_repeat:
-                return True
-            if unbounded and _ambiguous_branch(body):
-                return True
-            if _has_nested_unbounded(body, inside_repeat or unbounded):
-                return True
-        elif op == sre_parse.SUBPATTERN:
-            if _has_nested_unbounded(arg[-1], inside_repeat):
-                return True
-        elif op == sre_parse.BRANCH:
-            if any(_has_nested_unbounded(b, inside_repeat) for b in arg[1]):
-                return True
-    return False
-
-
-def _ambiguous_branch(body: sre_parse.SubPattern) -> bool:
-    """An alternation directly under a repeat where one literal branch is a prefix of another."""
-    for op, arg in body:
-        if op == sre_parse.SUBPATTERN:
-            return _ambiguous_branch(arg[-1])
-        if op == sre_parse.BRANCH:
-            literals = []
-            for branch in arg[1]:
-                if all(o == sre_parse.LITERAL for o, _ in branch):
-                    literals.append("".join(chr(a) for _, a in branch))
-            for i, a in enumerate(literals):  # by position: identical branches ("ab|ab") are ambiguous too
-                for j, b in enumerate(literals):
-                    if i != j and b.startswith(a):
-                        return True
-    return False
-
-
-def check_pattern_safety(source: str) -> str | None:
-    """Return a reason when a pattern could backtrack catastrophically, else None."""
-    try:
-        parsed = sre_parse.parse(source, re.IGNORECASE)
-    except re.error:
-        return None  # the regex module may accept what sre does not; compilation reports real errors
-    except RecursionError:
-        return "pattern nests too deeply"
-    if _has_nested_unbounded(parsed):
-        return "nested unbounded quantifiers (catastrophic backtracking); bound the inner repeat"
-    return None
 
 
 # --------------------------------------------------------------------------- compiled rules
@@ -681,7 +623,7 @@ def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, 
         if not isinstance(priority, int) or isinstance(priority, bool):
             raise _fail(path, node, "priority must be an integer", rid)
         raw = node["pattern"]
-        unsafe = check_pattern_safety(_PLACEHOLDER.sub("x", raw))
+        unsafe = check_pattern_safety(placeholders_made_opaque(raw, placeholders))
         if unsafe:
             raise _fail(path, node, unsafe, rid)
         unknown = [p for p in _PLACEHOLDER.findall(raw) if p not in placeholders]
@@ -699,8 +641,9 @@ def _load_patterns(path: Path, placeholders: dict[str, str], needles: dict[str, 
         source = source.replace(r"\d", "[0-9]")
         try:
             compiled = regex.compile(source, FLAGS)
-        except regex.error as exc:
-            raise _fail(path, node, f"pattern does not compile: {exc}", rid) from exc
+        except (regex.error, ValueError) as exc:  # ValueError: an inline flag that contradicts FLAGS
+            raise _fail(path, node, f"pattern does not compile: {compile_error_text(exc, raw, placeholders)}",
+                        rid) from exc
         examples = node.get("examples") or {}
         _expect_keys(path, examples, {"match", "no_match"}, set(), rid)
         patterns.append(Pattern(
@@ -873,6 +816,19 @@ def _rules_dir() -> str:
 def default_rules() -> Rules:
     """The rules in use: `EXTRACTOR_RULES` names another folder, else the bundled one."""
     return _cached(_rules_dir())
+
+
+def rules_problem() -> str | None:
+    """Why the rules in use cannot be loaded (the one-line RulesError message), or None when they load.
+
+    For callers that must say it once and go on without extraction: the CLI before reading any file, ingest,
+    the app on every page. A failed load is not cached, so a fixed file is picked up on the next call.
+    """
+    try:
+        default_rules()
+    except RulesError as exc:
+        return str(exc)
+    return None
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ with c4:
 shown = queries.filter_facts(facts, metrics=metrics, kinds=kinds, sources=sources, qualifiers=qualifiers)
 st.caption(f"{len(shown)} of {len(facts)} figures · "
            f"{'all pairs' if scope == 'all' else view.pair_label} · {view.period_label}")
-picked = st.dataframe(shown, hide_index=True, width="stretch", key="data_table", on_select="rerun",
+table = shown.assign(source=queries.outlet_column(shown["source"]))  # the CSV keeps a missing outlet empty
+picked = st.dataframe(table, hide_index=True, width="stretch", key="data_table", on_select="rerun",
                       selection_mode="multi-row", column_config={
                           "fact_id": st.column_config.NumberColumn("Fact", format="%d"),
                           "value": st.column_config.NumberColumn(format="localized"),

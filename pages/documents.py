@@ -51,7 +51,7 @@ if ready:
         rows = pd.DataFrame([fact.as_record() for fact in found])
         label = f"{ui.md_escape(doc.title or doc.path)} — {len(found)} figure{'s' if len(found) != 1 else ''}"
         with st.expander(label, expanded=index == 0):
-            st.text(f"Published {doc.published or 'date unknown'} · {doc.source or 'outlet unknown'} · "
+            st.text(f"Published {doc.published or 'date unknown'} · {queries.outlet(doc.source)} · "
                     f"pair {' – '.join(doc.pair) if doc.pair else 'not recognised'}")
             text_col, table_col = st.columns([3, 2])
             with text_col:
@@ -92,7 +92,8 @@ only_pair = ui.choose_one("Show", ["pair", "all"], key="docs_scope", param="docs
                           format_func={"pair": f"{view.pair_label} only", "all": "All documents"}.get)
 if only_pair == "pair" and view.pair:
     stored = stored[stored["pair"].eq(view.pair_label)]
-listing = stored[["published", "title", "source", "pair", "n_facts", "n_reviews", "path", "doc_id"]]
+listing = stored[["published", "title", "source", "pair", "n_facts", "n_reviews", "path", "doc_id"]].assign(
+    published=stored["published"].fillna(""), source=queries.outlet_column(stored["source"]))
 arriving = "docs_table" not in st.session_state  # first draw: the URL may name a document
 picked = st.dataframe(listing, hide_index=True, width="stretch", key="docs_table", on_select="rerun",
                       selection_mode="single-row", column_config={
@@ -120,7 +121,7 @@ mine = everything[everything["doc_id"].eq(doc_id)]
 meta = stored[stored["doc_id"].eq(doc_id)]
 st.markdown("##### Selected document")
 if not meta.empty:
-    st.text(f"{meta['title'].iloc[0]} — {meta['source'].iloc[0]}, {meta['published'].iloc[0]}")
+    st.text(f"{queries.text_or(meta['title'].iloc[0], 'untitled')} — {queries.cited(meta.iloc[0])}")
 text_col, table_col = st.columns([3, 2])
 with text_col:
     st.html(ui.highlight_html(text, queries.document_spans(mine)))

@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -179,3 +180,51 @@ def test_trade_page_screenshot(server: str, browser_page) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "trade.png"), full_page=False)
     assert (ARTIFACTS / "trade.png").stat().st_size > 10_000
+
+
+EVERY_PAGE = [("overview", "India–Russia: overview"), ("trade", "India–Russia: trade"),
+              ("defence", "India–Russia: defence"), ("documents", "Documents"), ("data", "Data"),
+              ("review", "Review")]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _leaves_the_machine(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme not in ("data", "blob", "about") and parts.hostname not in LOCAL_HOSTS
+
+
+def test_no_page_contacts_another_host(server: str, browser_page) -> None:
+    """A local analyst tool must not call out (networks log it, some have none): every request of a visit to
+    every page stays on 127.0.0.1, and so does every address the page itself names for the browser to fetch
+    (the page icon included: Chromium fetches that outside what Playwright sees). Outside requests are
+    recorded and refused, never sent."""
+    from playwright.sync_api import expect
+
+    outside: list[str] = []
+
+    def screen(route) -> None:  # noqa: ANN001 - playwright's Route
+        if _leaves_the_machine(route.request.url):
+            outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    named: list[str] = []
+    context = browser_page.context.browser.new_context(viewport={"width": 1440, "height": 1000})  # a clean one
+    try:
+        context.route("**/*", screen)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        for path, heading in EVERY_PAGE:
+            page.goto(f"{server}/{path}")
+            expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            icons = page.eval_on_selector_all("link[rel~='icon']", "els => els.map(e => e.href)")
+            assert icons, f"{path}: no page icon to check"  # what the browser fetches by itself
+            named += page.eval_on_selector_all(
+                "link[href], script[src], img[src], iframe[src], source[src], video[src], audio[src]",
+                "els => els.map(e => e.href || e.src)")
+    finally:
+        context.close()
+    assert outside == []
+    assert [url for url in named if _leaves_the_machine(url)] == []

@@ -417,7 +417,7 @@ def test_figure_carries_title_source_basis_and_date(columns: list[str]) -> None:
     (["PTI", "PTI", "ANI"], "Source: 3 news reports, PTI, ANI; figures extracted and normalised by Figure Desk"),
     (["A", "B", "C", "D", "E", "F"],
      "Source: 6 news reports, A, B, C, D and 2 others; figures extracted and normalised by Figure Desk"),
-    ([None], "Source: 1 news report, unnamed outlet; figures extracted and normalised by Figure Desk"),
+    ([None], "Source: 1 news report, outlet unknown; figures extracted and normalised by Figure Desk"),
 ])
 def test_source_line(sources: list[str | None], expected: str) -> None:
     rows = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(sources))], "source": sources})

@@ -401,7 +401,7 @@ def test_document_choices_newest_first_with_blank_parts_named() -> None:
         "title": ["Trade rises", "Deal signed", "Trade rises", None],
     })
     assert corroboration.document_choices(queue) == {
-        "b": "2024-03-01 · unknown outlet · Deal signed",
+        "b": "2024-03-01 · outlet unknown · Deal signed",
         "a": "2023-01-05 · Delhi Ledger · Trade rises",
         "c": "undated · Harbour Times · c",
     }

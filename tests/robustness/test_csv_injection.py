@@ -28,6 +28,17 @@ DANGEROUS_SENTENCES = [
     pytest.param("=cmd|' /C calc'!A0", id="DDE"),
     pytest.param("\uff1d1+1", id="full-width equals"),
     pytest.param("'=1+1", id="already quoted: quoted again so the round trip is exact"),
+    # spreadsheets skip leading blanks before a formula (issue 19)
+    pytest.param(" =1+1", id="bug: a space before ="),
+    pytest.param("\n=1+1", id="bug: a line break before ="),
+    pytest.param("\u00a0=1+1", id="bug: a no-break space before ="),
+    pytest.param("  @SUM(A1)", id="bug: two spaces before @"),
+    pytest.param("\u3000+1+1", id="bug: an ideographic space before +"),
+    pytest.param("\u200b=1+1", id="bug: a zero-width space before ="),
+    pytest.param("\ufeff-1+1", id="bug: a byte-order mark before -"),
+    pytest.param("\x0b\x0c=1+1", id="bug: vertical tab and form feed before ="),
+    pytest.param("' =1+1", id="a quote, then a space, then ="),
+    pytest.param(" \t1", id="a space before a tab"),
 ]
 
 
@@ -67,7 +78,10 @@ def test_formula_like_sentence_reads_back_unchanged(sentence: str) -> None:
         pytest.param("12", "12", id="digits without a trigger are untouched"),
         pytest.param("Trade rose 8%", "Trade rose 8%", id="ordinary text untouched"),
         pytest.param("'Tis the season", "'Tis the season", id="a leading quote alone is not escaped"),
-        pytest.param(" =1+1", " =1+1", id="leading space is not a trigger"),
+        pytest.param(" =1+1", "' =1+1", id="bug: a leading space hid the trigger"),
+        pytest.param(" Trade rose 8%", " Trade rose 8%", id="leading space before ordinary text untouched"),
+        pytest.param("\u00a0\n12", "\u00a0\n12", id="blanks before digits untouched"),
+        pytest.param("' hello", "' hello", id="a quote and a space alone are not escaped"),
         pytest.param(None, None, id="missing stays missing"),
     ],
 )

@@ -129,15 +129,33 @@ CASES = [
     # catastrophic backtracking refused at load
     Broken("patterns.yaml", APPEND, rule("pattern: '(a+)+$'"), ("money.extra", "nested unbounded quantifiers"),
            line_of="- id: money.extra", id="nested quantifier (a+)+$"),
-    Broken("patterns.yaml", APPEND, rule("pattern: '(a|aa)+$'"), ("money.extra", "nested unbounded quantifiers"),
+    Broken("patterns.yaml", APPEND, rule("pattern: '(a|aa)+$'"),
+           ("money.extra", "alternatives under an unbounded repeat can both match 'a'"),
            id="overlapping alternation (a|aa)+$"),
     Broken("patterns.yaml", APPEND, rule("pattern: '(x+x+)+y'"), ("nested unbounded quantifiers",), id="(x+x+)+y"),
     Broken("patterns.yaml", APPEND, rule(r"pattern: '(?:\w+\s?)+$'"), ("nested unbounded quantifiers",),
            id=r"(?:\w+\s?)+$"),
     Broken("patterns.yaml", APPEND, rule(r"pattern: '(?:{number}\s*)+x'"), ("nested unbounded quantifiers",),
            id="nested quantifier around a placeholder"),
-    Broken("patterns.yaml", APPEND, rule("pattern: '{cur}(ab|ab)+$'"), ("nested unbounded quantifiers",),
+    Broken("patterns.yaml", APPEND, rule("pattern: '{cur}(ab|ab)+$'"), ("can both match 'a'",),
            id="bug: identical alternatives (ab|ab)+$ were let through"),
+    # ... judged on the tree `regex` parses, which the rules run on (issue 19)
+    Broken("patterns.yaml", APPEND, rule(r"pattern: '{cur}{number}([ ]|\s)+$'"),
+           ("money.extra", "can both match ' '"), line_of="- id: money.extra",
+           id="bug: a space and \\s as alternatives ([ ]|\\s)+$ were let through"),
+    Broken("patterns.yaml", APPEND, rule(r"pattern: '[0-9](?:\s|[ \t])+$(?:{curword})?'"), ("can both match ' '",),
+           id="bug: overlapping character classes (?:\\s|[ \\t])+$ were let through"),
+    Broken("patterns.yaml", APPEND, rule(r"pattern: '{cur}{number}(\p{L}+)+$'"),
+           ("money.extra", "nested unbounded quantifiers"),
+           id="bug: (\\p{L}+)+$, which `re` cannot parse, was not checked"),
+    Broken("patterns.yaml", APPEND, rule(r"pattern: '{cur}{number}\s(?:\p{Lu}|\p{Ll}|\d)+$'"),
+           ("can both match 'a'",), id="overlapping properties (?:\\p{Lu}|\\p{Ll})+"),
+    Broken("patterns.yaml", APPEND, rule(r"pattern: '{cur}{number}\s(?:{cur2}|r)+'"), ("can both match 'r'",),
+           id="a placeholder may begin with anything: (?:{cur2}|r)+"),
+    Broken("patterns.yaml", APPEND, rule(r"pattern: '{cur}{number}(?:x|y?)+$'"), ("can match nothing",),
+           id="an alternative that matches nothing (?:x|y?)+"),
+    Broken("patterns.yaml", APPEND, rule(r"pattern: '{cur}({number})(?:(?(1)x|y)|z)+'"),
+           ("money.extra", "cannot follow"), id="a start the check cannot follow is refused, not let through"),
     # files that are not YAML data
     Broken("patterns.yaml", APPEND, rule("pattern: !!python/object/apply:os.system ['touch {marker}']"),
            ("patterns.yaml", "broken YAML", "python/object"), id="python tag refused, not executed"),
@@ -157,6 +175,37 @@ def test_broken_rules_refused_with_file_line_and_rule(case: Broken, tmp_path: Pa
     if case.line_of is not None:
         assert f"line {line_number(text, case.line_of)}:" in message
     assert not marker.exists()
+
+
+LONG_LINE = r"{cur}\s?{number}(?:\s?{scale})?{dash}(?:{cur2}\s?)?{number2}(?:\s?-?\s?{scale2})\b)"
+COMPILE_ERRORS = [
+    # (pattern as written in the YAML, what regex says, where in the written pattern it says it)
+    pytest.param("{cur}({number}", "missing )", len("{cur}({number}"), id="unclosed group: at the end"),
+    pytest.param("{cur}[z-a]", "bad character range", len("{cur}[z-a"), id="reversed range: at its end"),
+    pytest.param(LONG_LINE, "unbalanced parenthesis", len(LONG_LINE) - 1,
+                 id="bug: a stray ) at the end of an 80-character line was 'position 2472'"),
+    pytest.param("x{cur}\\", "bad escape (end of pattern)", len("x{cur}\\"), id="trailing backslash"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "says", "position"), COMPILE_ERRORS)
+def test_compile_error_points_into_the_pattern_as_written(pattern: str, says: str, position: int,
+                                                          tmp_path: Path) -> None:
+    """Placeholders expand to hundreds of characters each; the position must be the one in the YAML line."""
+    folder, _ = broken_copy(tmp_path, Broken("patterns.yaml", APPEND, rule(f"pattern: '{pattern}'"), says=()))
+    with pytest.raises(RulesError) as caught:
+        load_rules(folder)
+    message = str(caught.value)
+    assert f"rule 'money.extra': pattern does not compile: {says} at position {position} " in message
+    assert message.endswith(f"{pattern[:position][-20:]}')")  # the text just before the fault
+
+
+def test_an_inline_flag_that_contradicts_the_rules_flags_is_a_rules_error(tmp_path: Path) -> None:
+    """`regex` raises ValueError, not regex.error, for (?V1) against VERSION0: it escaped as a traceback."""
+    folder, _ = broken_copy(tmp_path, Broken("patterns.yaml", APPEND, rule("pattern: '(?V1){cur}{number}'"),
+                                             says=()))
+    with pytest.raises(RulesError, match=r"money\.extra'?: pattern does not compile: VERSION0 and VERSION1"):
+        load_rules(folder)
 
 
 def test_missing_rules_file_refused(tmp_path: Path) -> None:
@@ -212,10 +261,10 @@ def test_reference_refuses_what_the_rules_refuse(case: Broken, tmp_path: Path) -
 KNOWN_GAPS = [
     (Broken("vocabulary.yaml", "  USD:\n", "  QQQ:\n", ("'QQQ' is not ISO 4217",), id="unassigned code QQQ"),
      "only the shape (three capitals) is checked; historic codes (FRF, ESP) would need ISO 4217 list three"),
-    (Broken("patterns.yaml", APPEND, rule(r"pattern: '[0-9](?:\s|[ \t])+$(?:{curword})?'"), ("money.extra",),
-            id="overlapping character classes (?:\\s|[ \\t])+$"),
-     "the check parses with `re`, which merges one-character alternatives into one class; `regex` does not, "
-     "and backtracks exponentially: the time budget is the defence (below)"),
+    (Broken("patterns.yaml", APPEND, rule(r"pattern: '[0-9](?:\s+){0,16}$(?:{curword})?'"), ("money.extra",),
+            id="an unbounded repeat inside a bounded one (?:\\s+){0,16}$"),
+     "not exponential but of degree 16, as slow in practice; the check refuses unbounded-in-unbounded only: "
+     "the time budget is the defence (below)"),
 ]
 
 
@@ -230,7 +279,7 @@ def test_known_gaps(case: Broken, tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- the time budget
 
-SLOW_PATTERN = r"[0-9](?:\s|[ \t])+$"  # let through by check_pattern_safety (see KNOWN_GAPS), exponential in `regex`
+SLOW_PATTERN = r"[0-9](?:\s+){0,16}$"  # let through by check_pattern_safety (see KNOWN_GAPS), of degree 16 in `regex`
 
 
 def slow_rules_folder(tmp_path: Path) -> Path:
@@ -263,7 +312,7 @@ def _in_a_thread(work: Callable[[], object]) -> BaseException | None:
 
 
 @pytest.mark.parametrize("where", ["main thread (alarm)", "other thread (match timeouts)"])
-@pytest.mark.parametrize("spaces", [pytest.param(26, id="~30 s without a budget"),
+@pytest.mark.parametrize("spaces", [pytest.param(26, id="~3 s without a budget"),
                                     pytest.param(60, id="years without a budget")])
 def test_slow_pattern_stopped_by_the_budget(spaces: int, where: str, tmp_path: Path) -> None:
     rules = load_rules(slow_rules_folder(tmp_path))
@@ -311,7 +360,9 @@ def test_slow_rules_still_extract_ordinary_text(tmp_path: Path) -> None:
 
 
 def test_dense_figures_stopped_by_the_budget() -> None:
-    """4.9 MB of "1,1,1,...": every digit is a place a rule is tried; minutes of work, so the budget ends it."""
+    """4.9 MB of "1,1,1,...": every digit is a place a rule is tried. The prefilters brought that from minutes
+    down to about a second here, level with a 1 s budget (the test passed or failed by chance), so the budget
+    is a fifth of the work."""
     doc = Document(text="1," * 2_450_000, path="dense.txt")
     with pytest.raises(BudgetExceeded, match="dense.txt"):
-        extract(doc, budget_s=1.0)
+        extract(doc, budget_s=0.2)
