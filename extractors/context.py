@@ -158,7 +158,8 @@ def link_repeated_counts(figures: list[Figure], rules: Rules) -> None:
 
 
 def _same_family(rules: Rules, noun: str | None, other: str | None) -> bool:
+    """Whether two counted things are of one family ("anti-ship missile" and "Harpoon"); unknown is not."""
     family = rules.noun_family.get(noun or "")
     other_family = rules.noun_family.get(other or "") or rules.noun_family.get(
         rules.designation_noun.get(other or "", ""))
-    return family is None or family == "any" or other_family is None or family == other_family
+    return family is not None and family not in ("any", "other") and family == other_family
