@@ -26,7 +26,6 @@ TRADE_METRICS: tuple[str, ...] = ("trade_total", "exports", "imports")
 TRADE_FIGURE_METRICS: tuple[str, ...] = (*TRADE_METRICS, "target")  # what the Trade page draws
 # Counted items that are not defence equipment. items.yaml has no category field yet, so the one civil
 # noun it lists is named here; everything else it lists is a platform or weapon.
-NON_DEFENCE_ITEMS = frozenset({"reactor"})
 DEFENCE_COUNT_METRICS = frozenset({"order", "delivery", "production"})
 DEAL_METRIC = "deal_value"  # the money figures the defence views draw
 BASES = ("calendar", "fiscal")
@@ -58,6 +57,49 @@ def designation_origins() -> dict[str, str]:
         return default_reference().designation_origin
     except RulesError:
         return {}
+
+
+def civil_nouns() -> frozenset[str]:
+    """Counted things that are not arms (items.yaml: civil_families); none while the rules cannot be read."""
+    try:
+        return default_reference().civil_nouns
+    except RulesError:
+        return frozenset()
+
+
+def home_countries() -> tuple[str, ...]:
+    try:
+        return default_reference().home
+    except RulesError:
+        return ()
+
+
+def from_pair_side(facts: pd.DataFrame) -> pd.DataFrame:
+    """Exports and imports as the pair reads them, from its home country's side (India's in India–Russia; the
+    first name's in a pair without one): "Russia's exports to India" is India's imports from Russia. A flow
+    figure about one country alone (its exports to the world) is not the pair's trade and is left out."""
+    flows = facts["metric"].isin(("exports", "imports"))
+    if not flows.any():
+        return facts
+    home = set(home_countries())
+    keep, flip = [], []
+    for is_flow, parties, a, b in zip(flows.tolist(), facts["parties"].tolist(), facts["pair_a"].tolist(),
+                                      facts["pair_b"].tolist(), strict=True):
+        named = list(parties) if isinstance(parties, (list, tuple)) else []
+        if not is_flow:
+            keep.append(True)
+            flip.append(False)
+            continue
+        side = b if b in home and a not in home else a
+        keep.append(len(named) != 1)  # one party: that country's trade with the world
+        flip.append(bool(named) and named[0] != side and side in named)
+    frame = facts[keep]
+    flipped = pd.Series(flip, index=facts.index)[keep]
+    if not flipped.any():
+        return frame
+    frame = frame.copy()
+    frame.loc[flipped, "metric"] = frame.loc[flipped, "metric"].map({"exports": "imports", "imports": "exports"})
+    return frame
 
 
 def metric_label(metric: str) -> str:
@@ -280,7 +322,7 @@ def trade_figures(facts: pd.DataFrame, basis: str = "calendar") -> pd.DataFrame:
     x_start/x_end (timestamps; end is the day after the period), x_mark (where the report's marker sits).
     """
     money = facts[facts["kind"].eq("money") & facts["metric"].isin(TRADE_FIGURE_METRICS)]
-    money = money[money["effective_value_usd"].notna()]
+    money = from_pair_side(money[money["effective_value_usd"].notna()])
     if money.empty:
         return _empty_trade()
     rows = one_row_per_figure(money).copy()
@@ -316,8 +358,9 @@ def _empty_trade() -> pd.DataFrame:
 
 
 def trade_facts(facts: pd.DataFrame) -> pd.DataFrame:
-    """Money facts on trade metrics (no targets), shaped as the store returns them (for corroboration)."""
-    return facts[facts["kind"].eq("money") & facts["metric"].isin(TRADE_METRICS)]
+    """Money facts on trade metrics (no targets), shaped as the store returns them (for corroboration), exports
+    and imports read from the pair's side."""
+    return from_pair_side(facts[facts["kind"].eq("money") & facts["metric"].isin(TRADE_METRICS)])
 
 
 def trade_table(trade: pd.DataFrame, canonical_ids: Iterable[int] = ()) -> pd.DataFrame:
@@ -390,7 +433,9 @@ def latest_of(trade: pd.DataFrame, full_years_only: bool = True) -> pd.Series | 
 
 def _defence_counts(facts: pd.DataFrame) -> pd.DataFrame:
     counts = facts[facts["kind"].eq("count") & facts["effective_item"].notna()]
-    counts = counts[~counts["effective_item"].isin(NON_DEFENCE_ITEMS)]
+    civil = civil_nouns()
+    nouns = counts["item_noun"] if "item_noun" in counts.columns else pd.Series(None, index=counts.index)
+    counts = counts[~(counts["effective_item"].isin(civil) | nouns.isin(civil))]
     return counts[counts["metric"].isin(DEFENCE_COUNT_METRICS) | counts["status"].notna()]
 
 
@@ -484,10 +529,11 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
     # only the columns read below: every sort, filter and concat copies each column it carries
     counts = counts[["effective_item", "published", "start", "effective_period_start", "status", "metric",
                      "effective_value", "supplier", "recipient", *_PROVENANCE]]
-    deals = deals[["system", "effective_value_usd", "usd_bn", "original", *_PROVENANCE]]
+    deals = deals[["system", "effective_value_usd", "usd_bn", "original", "recipient", *_PROVENANCE]]
     origin = designation_origins()
     rows = []
-    for system, group in counts.groupby("effective_item", sort=True):
+    for (system, _), group in _by_system_and_buyer(counts).groupby(["effective_item", "_buyer"], sort=True,
+                                                                      dropna=False):
         group = group.sort_values(["published", "start"])
         dated = pd.to_datetime(group["effective_period_start"].fillna(group["published"]), errors="coerce")
         is_order = group["status"].eq("ordered") | group["metric"].eq("order")
@@ -506,7 +552,7 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
         recipient = _most_common(group["recipient"], exclude=supplier)
         if recipient is None and supplier and pair and supplier in pair:
             recipient = pair[1] if pair[0] == supplier else pair[0]
-        own_deals = deals[deals["system"].eq(system)]
+        own_deals = deals[deals["system"].eq(system) & (deals["recipient"].isna() | deals["recipient"].eq(recipient))]
         best_deal = own_deals.sort_values("effective_value_usd").iloc[-1] if not own_deals.empty else None
         order_dates = dated[is_order.to_numpy()].dropna()
         delivery_dates = dated[is_delivered.to_numpy()].dropna()
@@ -531,6 +577,16 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
             "fact_ids": [int(i) for i in used["fact_id"]],
         })
     return pd.DataFrame(rows, columns=list(REGISTER_COLUMNS))
+
+
+def _by_system_and_buyer(counts: pd.DataFrame) -> pd.DataFrame:
+    """Each count with the buyer its register row is for: its own recipient, else the one its system's other
+    reports name most ("36 Rafale for India" and "24 Rafale for Egypt" are two rows; a report naming no buyer
+    joins the system's usual one)."""
+    usual = {system: _most_common(group["recipient"]) for system, group in counts.groupby("effective_item")}
+    buyers = [r if isinstance(r, str) and r else usual.get(s) for s, r in
+              zip(counts["effective_item"].tolist(), counts["recipient"].tolist(), strict=True)]
+    return counts.assign(_buyer=buyers)
 
 
 def _number(value: object) -> float:

@@ -433,7 +433,7 @@ def _load_items(path: Path) -> dict[str, Any]:
     a count stand without its noun."""
     data = _read_yaml(path)
     keys = {"nouns", "kinds", "fillers", "unit_nouns", "elided"}
-    _expect_keys(path, data, keys, keys)
+    _expect_keys(path, data, keys | {"civil_families"}, keys)
     nouns: dict[str, str] = {}
     family: dict[str, str] = {}
     for canonical, spec in data["nouns"].items():
@@ -450,6 +450,7 @@ def _load_items(path: Path) -> dict[str, Any]:
         "fillers": _string_list(path, data, data["fillers"], "fillers"),
         "unit_nouns": _string_list(path, data, data["unit_nouns"], "unit_nouns"),
         "elided": _string_list(path, data, data["elided"], "elided"),
+        "civil_families": _string_list(path, data, data.get("civil_families") or [], "civil_families"),
     }
 
 
@@ -834,21 +835,25 @@ def rules_problem() -> str | None:
 @dataclass(frozen=True)
 class Reference:
     """The part of the rules a reader of stored facts needs: metric definitions and each designation's usual
-    origin. Loading it reads three small files and compiles no pattern (about 20 ms against a second for the
+    origin. Loading it reads four small files and compiles no pattern (about 20 ms against a second for the
     whole rules), so a dashboard's first page does not wait for the extractor."""
 
     metrics: dict[str, dict[str, Any]]
     designation_origin: dict[str, str]
+    home: tuple[str, ...] = ()  # countries whose side a pair's exports and imports are read from
+    civil_nouns: frozenset[str] = frozenset()  # counted nouns that are not arms ("reactor", "fuel station")
 
 
 def load_reference(directory: str | Path | None = None) -> Reference:
     """Read metrics, countries, items and systems from `directory` (default: the bundled rules), checked as
     :func:`load_rules` checks them."""
     folder = Path(directory) if directory else RULES_DIR
-    countries, _ = _load_countries(folder / "countries.yaml")
+    countries, home = _load_countries(folder / "countries.yaml")
     items = _load_items(folder / "items.yaml")
     systems = _load_systems(folder / "systems.yaml", countries, items["family"])
-    return Reference(metrics=_load_metrics(folder / "metrics.yaml"), designation_origin=systems["origin"])
+    civil = set(items["civil_families"])
+    return Reference(metrics=_load_metrics(folder / "metrics.yaml"), designation_origin=systems["origin"],
+                     home=tuple(home), civil_nouns=frozenset(n for n, f in items["family"].items() if f in civil))
 
 
 @lru_cache(maxsize=4)

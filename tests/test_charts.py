@@ -209,6 +209,37 @@ def test_register_row_is_shaped_like_sipri(columns: list[str]) -> None:
     assert sorted(row["fact_ids"]) == [1, 2, 3]
 
 
+def test_register_has_one_row_per_system_and_buyer(columns: list[str]) -> None:
+    count = {"kind": "count", "unit": "unit", "metric": "order", "status": "ordered", "item": "Rafale",
+             "supplier": "France"}
+    rows = facts(columns,
+                 {**count, "value": 36.0, "recipient": "India", "doc_id": "a"},
+                 {**count, "value": 24.0, "recipient": "Egypt", "doc_id": "b"},
+                 {**count, "value": 32.0, "status": "delivered", "metric": "delivery", "recipient": None, "doc_id": "c"},
+                 {**count, "value": 26.0, "item": "VVER-1000", "item_noun": "reactor", "supplier": "Russia",
+                  "recipient": "India", "doc_id": "d"})
+    register = queries.defence_register(rows, ("France", "India"))
+    table = {(r["System"], r["Recipient"]): (r["Ordered"], r["Delivered"]) for _, r in register.iterrows()}
+    # the delivery report names no buyer: it joins the system's usual one; a reactor is not arms
+    assert table.keys() == {("Rafale", "India"), ("Rafale", "Egypt")}
+    assert table[("Rafale", "India")][0] == 36 and table[("Rafale", "Egypt")][0] == 24
+
+
+@pytest.mark.parametrize("metric, parties, shown", [
+    ("exports", ["India", "Russia"], "exports"),      # India's exports to Russia
+    ("exports", ["Russia", "India"], "imports"),      # Russia's exports to India are India's imports
+    ("imports", ["Russia", "India"], "exports"),
+    ("exports", ["Russia"], None),                    # Russia's exports to the world: not the pair's trade
+    ("trade_total", ["Russia", "India"], "trade_total"),
+], ids=["home-side", "partner-exports", "partner-imports", "one-country", "total"])
+def test_trade_is_read_from_the_pairs_home_side(columns: list[str], metric: str, parties: list[str],
+                                                 shown: str | None) -> None:
+    rows = facts(columns, trade_row(4.3, "2023-04-01", "2024-03-31", metric=metric, parties=parties,
+                                    pair_a="India", pair_b="Russia"))
+    trade = queries.trade_figures(rows)
+    assert list(trade["metric"]) == ([shown] if shown else [])
+
+
 def test_register_takes_the_balance_from_corroboration_when_given(columns: list[str]) -> None:
     balance = pd.DataFrame([{"pair": "India–Russia", "item": "S-400", "ordered": 5.0, "delivered": 4.0,
                              "remaining": 2.0, "warning": "delivered 4 + remaining 2 = 6, but 5 ordered"}])
