@@ -576,7 +576,8 @@ def _placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str,
     nouns = _alternation(list(items["nouns"]))
     desig = _designation_source(systems)
     unit_noun = _alternation(items["unit_nouns"])
-    name = r"(?-i:(?<![\w-])[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)?(?![\w-]))"
+    # A name between a number and its noun ("15 Harpy drones"), never a unit ("a 1,000 MW reactor").
+    name = rf"(?!{unit}\b)(?-i:(?<![\w-])[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)?(?![\w-]))"
     signed = r"(?:(?<![\w.,])(?P<sign>[-\u2212](?=[0-9])|\bminus\s+))?" + f"(?P<num>{number})"
     return {
         "number": f"(?P<num>{number})", "number2": f"(?P<num2>{number})",

@@ -90,8 +90,8 @@ def _with_tense(story: Story, cue: tuple[str, int, int], span: tuple[int, int], 
     if name == "under_construction" and _INTENT_TO_BUILD.match(words) and \
             rules.order_words.search(lower, min(span[0], sentence_start), start):
         name = "ordered"  # "signed a contract to build 48", "under the contract, two ships were to be built": an order
-    if name in ("delivered", "ordered") and future and not words.startswith(("took", "has", "have", "had")):
-        name = "planned"
+    if name in ("delivered", "ordered", "in_service") and future and not words.startswith(("took", "has", "have", "had")):
+        name = "planned"  # "will be delivered", "plans to order", "will bring the fleet to 62"
     return name, _act(name, words)
 
 
