@@ -8,7 +8,8 @@ quantulum3) are measured on the same articles in the same process, run after run
 pass would take longer than ``--budget`` seconds a run use the first N articles of the corpus instead,
 and say so. One-off loading (rules, ECB rates, quantulum3's unit tables) is done before timing starts.
 
-Sections: floor (read + decode + sentence split), extraction (text → facts, no database), peer
+Sections: floor (read + decode + sentence split), extraction (text → facts, no database), this release against
+the previous one (bench/BASELINE names its commit; both extract the same articles in alternating runs), peer
 (quantulum3 ``parser.parse``), ingest (fresh SQLite store; 1 and 2 worker processes, and Dask on a
 LocalCluster of 2 workers), dashboard (100,000-fact store: Trade and Data pages under AppTest, cold and
 warm, and ``streamlit run`` until ``/_stcore/health`` answers).
@@ -256,6 +257,50 @@ def task_pages(db: str, runs: int) -> dict[str, Any]:
     return results
 
 
+# Extraction speed of a checkout, run with that checkout as the working directory so that its own `extractors`
+# package is imported: the same script measures this release and the previous one.
+_SIDE_BY_SIDE = """
+import json, sys, time
+from pathlib import Path
+from extractors import extract, read_document
+paths = json.loads(Path(sys.argv[1]).read_text())
+extract(read_document(paths[0]))  # rules, FX rates and caches loaded before timing
+started = time.perf_counter()
+n_facts = sum(len(extract(read_document(p))) for p in paths)
+print("RESULT " + json.dumps({"seconds": time.perf_counter() - started, "facts": n_facts}))
+"""
+
+
+def baseline_ref() -> str | None:
+    """The previous release's commit, as bench/BASELINE names it (first word of its first line)."""
+    path = ROOT / "bench" / "BASELINE"
+    if not path.exists():
+        return None
+    words = path.read_text(encoding="utf-8").split()
+    return words[0] if words else None
+
+
+def checkout(ref: str, folder: Path) -> Path | None:
+    """The files of `ref` unpacked into `folder` (git archive), or None when git or the commit is missing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return folder
+
+
+def time_checkout(root: Path, paths_file: Path) -> dict[str, Any]:
+    env = os.environ | {"PYTHONPATH": str(root), "PYTHONWARNINGS": "ignore"}
+    done = subprocess.run([sys.executable, "-c", _SIDE_BY_SIDE, str(paths_file)], cwd=root, env=env,
+                          capture_output=True, text=True)
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT "):])
+    raise Failed(f"extraction in {root} failed (exit {done.returncode}):\n{done.stderr.strip()[-800:]}")
+
+
 TASKS = {"extraction": task_extraction, "peer": task_peer, "ingest": task_ingest, "build_store": task_build_store,
          "pages": task_pages}
 
@@ -427,6 +472,35 @@ def section_extraction(report: Report, paths: list[str], args: argparse.Namespac
     return {"articles_per_s": median(articles)}
 
 
+def section_release(report: Report, paths: list[str], args: argparse.Namespace, scratch: Path,
+                    articles_per_s: float) -> None:
+    """This release against the previous one on the same articles, runs alternating, each in a fresh process."""
+    print("\n[this release against the previous one]", flush=True)
+    ref = baseline_ref()
+    base = checkout(ref, scratch / "previous") if ref else None
+    if base is None:
+        report.note("previous release not compared: bench/BASELINE names no commit this clone has")
+        return
+    n = min(len(paths), max(100, int(articles_per_s * args.budget / 2)))
+    paths_file = scratch / "side-by-side.json"
+    paths_file.write_text(json.dumps(paths[:n]))
+    mb = sum(Path(p).stat().st_size for p in paths[:n]) / 1e6
+    ours, theirs = [], []
+    try:
+        for _ in range(args.runs):  # alternating: a neighbour's load falls on both
+            ours.append(mb / time_checkout(ROOT, paths_file)["seconds"])
+            theirs.append(mb / time_checkout(base, paths_file)["seconds"])
+    except Failed as exc:
+        report.note(f"side-by-side comparison failed: {exc}")
+        return
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    report.row(f"Extraction, previous release ({ref})", f"{median(theirs):.3f} MB/s{spread(theirs, '{:.3f}')} on the "
+               f"first {n} articles ({mb:.2f} MB)")
+    report.row("Extraction, this release (same articles, alternating runs)",
+               f"{median(ours):.3f} MB/s{spread(ours, '{:.3f}')}: {median(ratios):.0%} of the previous speed"
+               f"{spread(ratios, '{:.0%}')}", "≥ 80% of the previous", median(ratios) >= 0.8)
+
+
 def section_peer(report: Report, paths: list[str], args: argparse.Namespace, scratch: Path) -> None:
     print("\n[peer: quantulum3]", flush=True)
     try:
@@ -556,6 +630,7 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="bench-", dir=OUT))
     try:
         measured = section_extraction(report, paths, args, scratch)
+        section_release(report, paths, args, scratch, measured["articles_per_s"])
         if args.skip_peer:
             report.note("peer skipped (--skip-peer)")
         else:

@@ -105,6 +105,7 @@ def resolve(story: Story, figures: list[Figure]) -> list[Figure]:
         by_sentence.setdefault(figure.sentence, []).append(figure)
     for sentence in story.sentences:
         register.enter(sentence)
+        here: list[Figure] = []
         for figure in by_sentence.get(sentence.index, ()):
             place = place_of(story, figure)
             fact = figure.fact
@@ -130,7 +131,8 @@ def resolve(story: Story, figures: list[Figure]) -> list[Figure]:
             parties.resolve(story, figure, place, register)
             register.record(figure, period)
             kept.append(figure)
-        line.after_sentence(sentence, [f for f in kept if f.sentence == sentence.index])
+            here.append(figure)
+        line.after_sentence(sentence, here)
     link_repeated_counts(kept, story.rules)
     return kept
 

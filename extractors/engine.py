@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from datetime import date
 
 import regex
@@ -24,10 +24,11 @@ from extractors.lowered import lowered
 from extractors.matching import best_matches, candidate_rules, match_starts, number_anchors
 from extractors.model import Document, Fact
 from extractors.parties import document_pair, story_subject
-from extractors.periods import find_periods
+from extractors.periods import find_periods, needs_present
 from extractors.rules import Rules, default_rules
+from extractors.scanning import with_first_chars
 from extractors.sentences import split_sentences
-from extractors.systems import is_designation, scan_systems
+from extractors.systems import designation_spans, is_designation, scan_systems
 
 # Full-width forms and look-alike signs are matched as their ASCII twins. The mapping keeps
 # every character in place (one to one), so offsets found in the matching copy hold in the original.
@@ -37,6 +38,11 @@ _WIDTH.update({0x2212: ord("-"), 0x2010: ord("-"), 0x2011: ord("-"), 0xFE69: ord
 _NEEDS_WIDTH_MAP = regex.compile("[\uff01-\uff5e\u2212\u2010\u2011\ufe69]")
 
 PLAUSIBLE_USD = 1e14        # more than world GDP: a misreading
+# What a sentence without figures must hold for its periods to be read (one scan, lowered text): only a year, a
+# month, a fiscal year, a half, a quarter or a dated event can become the period the story is talking about.
+_STORY_PERIOD = re.compile(with_first_chars(
+    r"(?:19|20)[0-9][0-9]|\b(?:fy|fiscal|financial|half|h[12]|quarter|q[1-4]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct"
+    r"|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week)"))
 _PAIRED = re.compile(r"\s*[(\[,]\s*(?:or\s+|about\s+|around\s+|roughly\s+|approximately\s+|nearly\s+)?\Z")
 
 
@@ -71,14 +77,15 @@ def _extract(doc: Document, rules: Rules, budget: Budget) -> list[Fact]:
     title_mentions = _country_mentions(doc.title, 0, rules) if doc.title else []
     doc.pair = document_pair(mentions, title_mentions, rules)
     anchors = number_anchors(text, lower, doc.body_start, rules)
+    designations = designation_spans(text, doc.body_start, rules)
     sentences = [SentenceView(i, s, e) for i, (s, e) in enumerate(_with_headline(text, doc.body_start))]
     found = 0
     for sentence in sentences:
         budget.check()
-        found += len(_sentence_figures(text, lower, sentence, anchors, rules, budget))
+        found += len(_sentence_figures(text, lower, sentence, anchors, designations, rules, budget))
     if not found:
         return []
-    story = _story(doc, text, lower, sentences, mentions, rules)
+    story = _story(doc, text, lower, sentences, mentions, designations, rules)
     figures = [f for sentence in sentences for f in sentence.figures]
     return _finish(doc, resolve(story, figures), story.published, sentences)
 
@@ -96,18 +103,20 @@ def _with_headline(text: str, start: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _sentence_figures(text: str, lower: str, sentence: SentenceView, anchors: list[int], rules: Rules,
-                      budget: Budget) -> list[Figure]:
+def _sentence_figures(text: str, lower: str, sentence: SentenceView, anchors: list[int],
+                      designations: list[tuple[int, int, str]], rules: Rules, budget: Budget) -> list[Figure]:
     """The figures the rules find in one sentence: values only; their meaning comes from the document pass."""
     s, e = sentence.start, sentence.end
     starts = match_starts(lower, anchors, s, e, rules)
     if not starts:
         return []
-    patterns = candidate_rules(text, lower, s, e, rules)
+    first = bisect_left(designations, (s,))
+    named = designations[first:bisect_left(designations, (e,), first)]
+    patterns = candidate_rules(text, lower, s, e, rules, named[-1][0] if named else -1)
     if not patterns:
         return []
     for pattern, match in best_matches(text, starts, e, patterns, budget):
-        if pattern.kind == "count" and _inside_designation(text, match, rules):
+        if pattern.kind == "count" and named and _inside_designation(match, named, rules):
             continue  # "Type 99 main battle tank": the 99 names the tank
         figure = build_figure(text, lower, (s, e), pattern, match, rules)
         if figure is not None:
@@ -116,15 +125,14 @@ def _sentence_figures(text: str, lower: str, sentence: SentenceView, anchors: li
     return sentence.figures
 
 
-def _inside_designation(text: str, match: regex.Match, rules: Rules) -> bool:
+def _inside_designation(match: regex.Match, named: list[tuple[int, int, str]], rules: Rules) -> bool:
     """Whether the count's number is part of a designation written around it ("Arrow 3", "Type 99")."""
     at = match.start("num") if match.groupdict().get("num") else match.start()
-    return any(m.start() < at < m.end() and is_designation(m.group(0), rules)
-               for m in rules.designation_regex.finditer(text, max(0, at - 24), min(len(text), at + 24)))
+    return any(s < at < e and is_designation(surface, rules) for s, e, surface in named)
 
 
 def _story(doc: Document, text: str, lower: str, sentences: list[SentenceView],
-           mentions: list[tuple[int, int, str]], rules: Rules) -> Story:
+           mentions: list[tuple[int, int, str]], designations: list[tuple[int, int, str]], rules: Rules) -> Story:
     """What the document pass needs: every sentence's periods, countries and systems, and the story's pair."""
     published = _date(doc.published)
     subject = story_subject(doc.pair, mentions, lower, rules)
@@ -135,14 +143,21 @@ def _story(doc: Document, text: str, lower: str, sentences: list[SentenceView],
         index = bisect_right(starts, offset) - 1
         return sentences[index] if index >= 0 and offset < sentences[index].end else None
 
-    systems = scan_systems(text, doc.body_start, len(text), rules)
+    systems = scan_systems(text, designations, rules)
     for system in systems:
         if (view := sentence_at(system[0])) is not None:
             view.systems.append(system)
-    for period in find_periods(text, published, doc.body_start, len(text), lower, fiscal_start):
-        view = sentence_at(period.start_offset)
-        if view is not None and not any(s < period.end_offset and period.start_offset < e for s, e, *_ in view.systems):
-            view.periods.append(period)  # "PzH 2000" names a howitzer, not a year
+    in_document = needs_present(lower)
+    last = max(f.sentence for view in sentences for f in view.figures)
+    for view in sentences[:last + 1]:  # sentence by sentence: most name no period and skip every pattern
+        if not view.figures and view.index and not _STORY_PERIOD.search(lower, view.start, view.end):
+            continue  # a sentence without figures matters only for the story's period: a year, a month, a fiscal
+        present = needs_present(lower[view.start:view.end], in_document)
+        if not present:
+            continue
+        for period in find_periods(text, published, view.start, view.end, lower, fiscal_start, present):
+            if not any(s < period.end_offset and period.start_offset < e for s, e, *_ in view.systems):
+                view.periods.append(period)  # "PzH 2000" names a howitzer, not a year
     for mention in mentions:
         if (view := sentence_at(mention[0])) is not None:
             view.countries.append(mention)

@@ -23,13 +23,22 @@ from extractors.lowered import lowered
 from extractors.rules import SHAPE_TOKEN, Pattern, Rules, default_rules, needle_tokens
 
 
-def candidate_rules(text: str, lower: str, s: int, e: int, rules: Rules) -> list[tuple[Pattern, int]]:
-    """The rules that can match in text[s:e], each with where the last of its needles begins."""
+def candidate_rules(text: str, lower: str, s: int, e: int, rules: Rules,
+                    last_designation: int | None = None) -> list[tuple[Pattern, int]]:
+    """The rules that can match in text[s:e], each with the last place a match can begin: where the last of its
+    needles begins, or the last designation for rules a designation triggers. `last_designation`: where the
+    sentence's last designation begins (-1 when it has none), when the caller has scanned for them already."""
     tokens = needle_tokens(lower, s, e)
-    if rules.designation_regex.search(text, s, e):
+    if last_designation is None:
+        found = [m.start() for m in rules.designation_regex.finditer(text, s, e)]
+        last_designation = found[-1] if found else -1
+    if last_designation >= 0:
         tokens.add(SHAPE_TOKEN)
-    return [(p, e if p.needles_outside else last_needle(lower, found, s, e))
+    return [(p, e if p.needles_outside else last_designation if found == _SHAPE_ONLY else last_needle(lower, found, s, e))
             for p in rules.patterns if (found := p.needles.intersection(tokens))]
+
+
+_SHAPE_ONLY = frozenset({SHAPE_TOKEN})
 
 
 def last_needle(lower: str, needles: Set[str], s: int, e: int) -> int:

@@ -558,10 +558,10 @@ RESOLVERS: dict[str, Resolver] = {
 
 # --------------------------------------------------------------------------- finding periods in a text
 
-def needs_present(lower: str) -> set[str]:
+def needs_present(lower: str, among: tuple[str, ...] | set[str] | None = None) -> set[str]:
     """Which of the patterns' needed strings a lower-cased text holds (a few dozen substring tests: faster
-    than one regex scan that finds them all)."""
-    return {word for word in vocabulary().needs if word in lower}
+    than one regex scan that finds them all); `among` limits the test to those a whole document holds."""
+    return {word for word in (vocabulary().needs if among is None else among) if word in lower}
 
 
 def _role(lower: str, start: int, pattern_role: str, floor: int, grain: str) -> str:
@@ -577,7 +577,8 @@ def _role(lower: str, start: int, pattern_role: str, floor: int, grain: str) -> 
 
 
 def find_periods(text: str, published: date | None, pos: int = 0, endpos: int | None = None,
-                 lower: str | None = None, fiscal_start: int = INDIA_FISCAL_START) -> list[Period]:
+                 lower: str | None = None, fiscal_start: int = INDIA_FISCAL_START,
+                 present: set[str] | None = None) -> list[Period]:
     """Every period written in `text[pos:endpos]`, in text order; earlier patterns win over overlaps.
 
     Offsets are into `text`. A period that overlaps one already found is dropped, so "first eight months
@@ -585,10 +586,10 @@ def find_periods(text: str, published: date | None, pos: int = 0, endpos: int | 
     """
     endpos = len(text) if endpos is None else endpos
     lower = lowered(text) if lower is None else lower
-    ctx = _Context(published, fiscal_start, text)
+    ctx = _Context(published, fiscal_start, text)  # `present`: the needed strings text[pos:endpos] holds, if known
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
-    present = needs_present(lower[pos:endpos])
+    present = needs_present(lower[pos:endpos]) if present is None else present
     for pattern in vocabulary().patterns:
         if present.isdisjoint(pattern.needs):
             continue

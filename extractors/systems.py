@@ -39,22 +39,26 @@ def is_designation(surface: str, rules: Rules) -> bool:
     return first not in rules.not_names and surface not in rules.alias_to_country
 
 
-def scan_systems(text: str, start: int, end: int, rules: Rules) -> list[tuple[int, int, str, str | None]]:
-    """Systems named in text[start:end]: (start, end, canonical, noun). A listed system counts wherever it is
-    named; an unlisted designation ("K2", "Heron TP") only when a noun of what it is follows it ("K2 tanks")."""
+def designation_spans(text: str, start: int, rules: Rules) -> list[tuple[int, int, str]]:
+    """Every designation-shaped word from `start` on, (start, end, surface): one scan per document serves the
+    rules' prefilter, the check that a count's number is not part of a name, and the systems register."""
+    return [(m.start(), m.end(), m.group(0)) for m in rules.designation_regex.finditer(text, start)]
+
+
+def scan_systems(text: str, spans: list[tuple[int, int, str]], rules: Rules) -> list[tuple[int, int, str, str | None]]:
+    """Systems named among designation `spans`: (start, end, canonical, noun). A listed system counts wherever it
+    is named; an unlisted designation ("K2", "Heron TP") only when a noun of what it is follows it ("K2 tanks")."""
     found = []
-    lower_nouns = rules.nouns
-    for m in rules.designation_regex.finditer(text, start, end):
-        surface = m.group(0)
+    for s, e, surface in spans:
         if not is_designation(surface, rules) or surface.rstrip("s") in rules.not_names:
             continue
         system = canonical_system(surface, rules)
         noun = rules.designation_noun.get(system)
         if noun is None:
-            noun = _noun_after(text, m.end(), end, lower_nouns)
+            noun = _noun_after(text, e, len(text), rules.nouns)
             if noun is None:
                 continue
-        found.append((m.start(), m.end(), system, noun))
+        found.append((s, e, system, noun))
     return found
 
 

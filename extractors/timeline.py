@@ -276,6 +276,8 @@ class Timeline:
 
     def after_sentence(self, sentence: SentenceView, figures: list[Figure]) -> None:
         """Remember the sentence's deals, and move the story's period to the one this sentence is about."""
+        if not sentence.periods and not figures:
+            return
         for figure in figures:
             if figure.fact.period_start or figure.fact.period_end:
                 kind = category(figure, _act_of(figure))
