@@ -110,11 +110,11 @@ def resolve(story: Story, figures: list[Figure]) -> list[Figure]:
             place = place_of(story, figure)
             fact = figure.fact
             if fact.kind == "count":
-                if not register.resolve_item(figure, place):
-                    continue
                 fact.status, act = status.resolve(story, figure, place, kept)
                 if fact.status == "capacity":
                     continue  # "the yard can build 11 submarines": not a figure of the relationship
+                if not register.resolve_item(figure, place):
+                    continue
                 fact.metric = metric.for_count(story.rules, fact.status, act)
             else:
                 act = None

@@ -42,6 +42,7 @@ class Figure:
     kinds: list[str] = field(default_factory=list)  # words kept with a generic noun ("precision guided")
     elided: bool = False         # a count whose noun was named before ("32 have been delivered")
     unit_noun: str | None = None  # "units", "squadrons" in "two units of the S-400"
+    written: str | None = None   # the counted noun as written, singular ("vessel" where the noun is "warship")
 
 
 def build_figure(text: str, lower: str, sentence: tuple[int, int], pattern: Pattern, m: regex.Match,
@@ -146,7 +147,7 @@ def _counted(figure: Figure, text: str, m: regex.Match, groups: dict, rules: Rul
             figure.designation = name
     if groups.get("item"):
         phrase = text[m.start("num"):m.start("item")] + groups["item"]
-        figure.noun, figure.kinds = noun_phrase(phrase, rules)
+        figure.noun, figure.kinds, figure.written = noun_phrase(phrase, rules)
     elif figure.designation:
         figure.noun = rules.designation_noun.get(figure.designation)
     if pattern.needles and not (figure.designation or figure.noun):
@@ -178,20 +179,42 @@ def canonical_system(surface: str, rules: Rules) -> str:
     return _PLURAL_AFTER_CAPITAL.sub("", _POSSESSIVE.sub("", written))
 
 
-def noun_phrase(phrase: str, rules: Rules) -> tuple[str | None, list[str]]:
-    """The canonical noun a phrase ends with (its longest listed ending) and the kind words before it.
+def noun_phrase(phrase: str, rules: Rules) -> tuple[str | None, list[str], str | None]:
+    """The canonical noun a phrase ends with (its longest listed ending), the kind words before it, and the noun
+    as written, in the singular.
 
     >>> from extractors.rules import default_rules
     >>> noun_phrase("240 precision guided bombs", default_rules())
-    ('bomb', ['precision', 'guided'])
+    ('bomb', ['precision', 'guided'], 'bomb')
+    >>> noun_phrase("183 vessels", default_rules())
+    ('warship', [], 'vessel')
     """
     words = phrase.split()
     for i in range(1, len(words)):
         tail = " ".join(words[i:]).lower()
         if tail in rules.nouns:
-            kinds = [w.lower() for w in words[1:i] if w.lower() in rules.kinds]
-            return rules.nouns[tail], kinds
-    return None, []
+            written = singular(" ".join(words[i:]))
+            kinds = [w.lower() for w in words[1:i] if w.lower() in rules.kinds and w.lower() not in written.lower()]
+            return rules.nouns[tail], kinds, written
+    return None, [], None
+
+
+_IRREGULAR = {"aircraft": "aircraft", "personnel": "personnel", "series": "series", "ammunition": "ammunition"}
+
+
+def singular(noun: str) -> str:
+    """One of a plural noun phrase, as written ("fuel retail outlets" -> "fuel retail outlet", "MBTs" -> "MBT")."""
+    head, _, last = noun.rpartition(" ")
+    low = last.lower()
+    if low in _IRREGULAR or not low.endswith("s") or low.endswith("ss"):
+        one = last
+    elif low.endswith("ies"):
+        one = last[:-3] + "y"
+    elif low.endswith(("ches", "shes", "xes", "sses")):
+        one = last[:-2]
+    else:
+        one = last[:-1]
+    return f"{head} {one}" if head else one
 
 
 def _currency(groups: dict, rules: Rules) -> str | None:

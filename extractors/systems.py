@@ -20,7 +20,7 @@ from extractors.figures import Figure, canonical_system
 from extractors.periods import Period
 from extractors.rules import Rules
 
-_TYPE_NOUN_AFTER = re.compile(r"\A[\s-]+(?:[\w-]+\s+){0,3}?")  # up to three words between a name and its noun
+DEAL_STATUSES = frozenset({"ordered", "delivered", "remaining", "planned", "under_construction"})
 
 
 @dataclass
@@ -97,8 +97,10 @@ class Register:
         return self._family(mention.noun) == family or (family == "aircraft" and self._family(mention.noun) in (
             "aircraft",))
 
-    def system_in_reach(self, place: Place, figure: Figure, noun: str | None = None) -> str | None:
-        """The system a figure without one of its own refers to: in its clause, its sentence, then before."""
+    def system_in_reach(self, place: Place, figure: Figure, noun: str | None = None, earlier: bool = True
+                        ) -> str | None:
+        """The system a figure without one of its own refers to: in its clause, its sentence, then (when
+        `earlier`) the last one named before."""
         fact = figure.fact
         own = place.own
         in_clause = [m for m in self.current if own.start <= m.start < own.end and self._fits(m, noun)]
@@ -108,6 +110,8 @@ class Register:
         if in_sentence:
             before = [m for m in in_sentence if m.start < fact.start]
             return (before[-1] if before else in_sentence[0]).system
+        if not earlier:
+            return None
         for mention in reversed(self.named):
             if self._fits(mention, noun):
                 return mention.system
@@ -122,7 +126,11 @@ class Register:
             return True
         if figure.noun:
             fact.item_noun = figure.unit_noun or figure.noun
-            fact.item = self.system_in_reach(place, figure, figure.noun) or " ".join(figure.kinds + [figure.noun])
+            # "three squadrons have been delivered" refers back to the S-400; "the air force is down to 31
+            # squadrons" to no system: a formation noun reaches back only when the count is part of a deal
+            reach_back = self._family(figure.noun) != "any" or fact.status in DEAL_STATUSES
+            fact.item = self.system_in_reach(place, figure, figure.noun, reach_back) or " ".join(
+                figure.kinds + [figure.written or figure.noun])
             return True
         previous = [f for f in self.last_counts if f.sentence == figure.sentence and f.fact.start < fact.start]
         source = previous[-1] if previous else (self.last_counts[-1] if self.last_counts else None)

@@ -179,7 +179,7 @@ COUNTS = [
                                                 "status": "delivered"}], id="commissioned"),
     Case("India bought five S-400 squadrons.", [{"kind": "count", "value": 5.0, "item": "S-400",
                                                  "status": "ordered"}], id="designation-then-noun"),
-    Case("Twenty-six Rafale-M jets are on order.", [{"kind": "count", "value": 26.0, "item": "Rafale-M"}],
+    Case("Twenty-six Rafale-M jets are on order.", [{"kind": "count", "value": 26.0, "item": "Rafale Marine"}],
          id="number-word-capitalised"),
     Case("It has a dozen helicopters.", [{"kind": "count", "value": 12.0, "item": "helicopter"}], id="a-dozen"),
 ]
