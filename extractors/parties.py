@@ -152,7 +152,7 @@ def _is_actor(lower: str, mention: tuple[int, int, str]) -> bool:
 def _viewpoint(story: Story, figure: Figure, place: Place, parties: list[str],
                mentions: list[tuple[int, int, str]]) -> list[str]:
     """Exports and imports read from the exporter's or importer's side: that country first."""
-    if figure.fact.metric not in ("exports", "imports", "energy_imports") or len(parties) < 2:
+    if figure.fact.metric not in ("exports", "imports") or len(parties) < 2:
         return home_first(parties, story.rules)
     lower = story.lower
     actors = [c for s, e, c in mentions if c in parties and not _is_partner(lower, (s, e, c))
@@ -193,23 +193,37 @@ def _defence(story: Story, figure: Figure, place: Place) -> None:
     if supplier is None:
         others = [c for c in names if c != recipient]
         supplier = others[0] if others else next((c for c in story.pair if c != recipient), None)
-    parties = _unique([p for p in (recipient, supplier) if p] + _coordinated(lower, mentions, (supplier, recipient)))
+    partners = _coordinated(lower, mentions, (supplier, recipient))
+    if supplier and partners and _first_named(mentions, [supplier, *partners]) != supplier:
+        first = _first_named(mentions, [supplier, *partners])  # "Germany, with Denmark and the Netherlands, will supply"
+        partners = sorted((supplier if c == first else c for c in partners),
+                          key=lambda c: [m[2] for m in mentions].index(c))
+        supplier = first
+    parties = _unique([p for p in (recipient, supplier) if p] + partners)
     fact.parties = parties or list(story.pair)
     fact.supplier, fact.recipient = supplier, recipient
 
 
+def _first_named(mentions: list[tuple[int, int, str]], countries: list[str]) -> str:
+    order = [m[2] for m in mentions]
+    return min(countries, key=lambda c: order.index(c) if c in order else len(order))
+
+
 def _coordinated(lower: str, mentions: list[tuple[int, int, str]], anchors: tuple[str | None, ...]) -> list[str]:
     """Countries named in one breath with the supplier or recipient ("Germany, together with Denmark and the
-    Netherlands", "in a joint project with Denmark")."""
-    found: list[str] = []
+    Netherlands", "in a joint project with Denmark"): every country linked to one of them through such joins."""
+    groups: dict[str, set[str]] = {}
     for (_, e1, c1), (s2, _, c2) in zip(mentions, mentions[1:], strict=False):
         gap = lower[e1:s2]
         if re.fullmatch(r"(?:'s)?\s*(?:,|and|,\s*and|,?\s*together\s+with|along\s+with|with)\s+(?:the\s+)?", gap) or \
                 re.fullmatch(r"[^.;]{0,90}\bjoint\s+\w+\s+with\s+(?:the\s+)?", gap):
-            if c1 in anchors or c1 in found:
-                found.append(c2)
-            elif c2 in anchors:
-                found.append(c1)
+            joined = groups.get(c1, {c1}) | groups.get(c2, {c2})
+            for country in joined:
+                groups[country] = joined
+    found: list[str] = []
+    for anchor in anchors:
+        found.extend(c for c in sorted(groups.get(anchor or "", set()), key=[m[2] for m in mentions].index)
+                     if c not in anchors and c not in found)
     return found
 
 
