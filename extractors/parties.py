@@ -196,8 +196,9 @@ def _defence(story: Story, figure: Figure, place: Place) -> None:
     partners = _coordinated(lower, mentions, (supplier, recipient))
     if supplier and partners and _first_named(mentions, [supplier, *partners]) != supplier:
         first = _first_named(mentions, [supplier, *partners])  # "Germany, with Denmark and the Netherlands, will supply"
+        order = [m[2] for m in mentions]
         partners = sorted((supplier if c == first else c for c in partners),
-                          key=lambda c: [m[2] for m in mentions].index(c))
+                          key=lambda c: order.index(c) if c in order else len(order))
         supplier = first
     parties = _unique([p for p in (recipient, supplier) if p] + partners)
     fact.parties = parties or list(story.pair)
@@ -220,9 +221,10 @@ def _coordinated(lower: str, mentions: list[tuple[int, int, str]], anchors: tupl
             joined = groups.get(c1, {c1}) | groups.get(c2, {c2})
             for country in joined:
                 groups[country] = joined
+    order = [m[2] for m in mentions]
     found: list[str] = []
     for anchor in anchors:
-        found.extend(c for c in sorted(groups.get(anchor or "", set()), key=[m[2] for m in mentions].index)
+        found.extend(c for c in sorted(groups.get(anchor or "", set()), key=order.index)  # every key is a mention
                      if c not in anchors and c not in found)
     return found
 
