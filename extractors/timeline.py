@@ -330,7 +330,7 @@ def _next_year(period: Period) -> Period:
     start = period.start.replace(year=period.start.year + 1) if period.start else None
     end = period.end.replace(year=period.end.year + 1, day=min(period.end.day, 28)) if period.end else None
     if end is not None and period.end.day > 28:
-        from extractors.periods import month_end
+        from extractors.period_resolvers import month_end
 
         end = month_end(end.year, end.month)
     label = period.label.replace(str(period.end.year), str(period.end.year + 1)) if period.end else period.label
