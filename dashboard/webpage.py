@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from dashboard.fetching import Fetched, FetchError, HostPacer, Limits, codec_for, fetch
 from extractors.model import Document
-from extractors.reading import read_bytes
+from extractors.reading import dateline_date, read_bytes
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Query parameters that say how a reader arrived, not which story it is.
@@ -23,10 +23,13 @@ _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def read_page(fetched: Fetched, published: str | None = None, fallback_published: str | None = None) -> Document:
-    """The Document of a fetched page. ``published`` overrides the page's own date; ``fallback_published`` (a
-    feed entry's date) is used only when the page gives none. ``path`` is the address asked for, ``url`` the
-    story's address (see :func:`story_address`); raises InputError (FetchError for a bad encoding) naming the
-    address asked for."""
+    """The Document of a fetched page. ``path`` is the address asked for, ``url`` the story's address (see
+    :func:`story_address`); raises InputError (FetchError for a bad encoding) naming the address asked for.
+
+    The date: ``published`` if given; else the one an HTML page states in its markup or address, else a
+    dateline in its text; else ``fallback_published`` (a feed entry's date); else none. Not the reader's last
+    resort for HTML files, a guess from any year in the text: "a deal signed in 2018" is no publication date,
+    and a wrong date misplaces every "last year" in the story."""
     name = fetched.url
     data, encoding = _as_utf8(fetched)
     html = None if fetched.content_type is None else fetched.content_type in HTML_TYPES
@@ -37,7 +40,9 @@ def read_page(fetched: Fetched, published: str | None = None, fallback_published
     doc.url = story_address(doc.url, fetched.final_url)
     if not doc.source:
         doc.source = _host(fetched.final_url)
-    if fallback_published and published is None and (doc.published is None or (html and not _marked_date(data, fetched))):
+    if published is None and (html if html is not None else data.lstrip()[:1] == b"<"):
+        doc.published = _marked_date(data, fetched) or dateline_date(doc.text[:800])
+    if doc.published is None:
         doc.published = fallback_published
     return doc
 

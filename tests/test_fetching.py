@@ -14,7 +14,7 @@ from dashboard import fetching
 from dashboard.fetching import FetchError, HostPacer, Limits
 from dashboard.webpage import read_url
 from extractors import extract
-from tests.webserver import Route, web  # noqa: F401 - the fixture
+from tests.webserver import Route
 
 QUICK = Limits(connect_s=2, read_s=0.5)  # a server that never answers is given up on quickly
 
@@ -81,6 +81,11 @@ def _no_canonical(web) -> str:
     return web.url("/story#comments")
 
 
+def _undated(web) -> str:
+    """No date in the markup, the address or a dateline; only "a deal signed in 2018" in the text."""
+    return web.page("/defence/second-frigate-handed-over", "meridian-frigate.html")
+
+
 READ = [
     Served("meta charset windows-1252", _harbour_in_windows_1252,
            {"encoding": "cp1252", "source": "Harbour Ledger", "published": "2025-05-30",
@@ -90,6 +95,8 @@ READ = [
            {"url": "/business/2025/06/12/india-russia-trade-slips", "published": "2025-06-12"}),
     Served("text/plain page", _plain_text, {"contains": "$65.70 billion", "source": "127.0.0.1"}),
     Served("no canonical: the address fetched, without its fragment", _no_canonical, {"url": "/story"}),
+    Served("no date stated: undated, not a year guessed from the text", _undated,
+           {"published": None, "title": "Second stealth frigate handed over to Indian Navy at Kaliningrad"}),
 ]
 
 

@@ -1,18 +1,15 @@
 """A small web server on 127.0.0.1 for the tests that fetch: fixture pages and feeds, and servers that misbehave.
 
-Started by the test that needs it (the `web` fixture); nothing leaves the machine. Each route says what to
+Started by the test that needs it (the `web` fixture in conftest.py); nothing leaves the machine. Each route says what to
 answer; `requests` records what the client sent, so tests can check our user agent and that no cookie went out.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-import pytest
 
 WEB_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "web"
 
@@ -106,12 +103,3 @@ def _handler(web: FixtureWeb) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
-
-
-@pytest.fixture
-def web() -> Iterator[FixtureWeb]:
-    server = FixtureWeb().start()
-    try:
-        yield server
-    finally:
-        server.stop()
