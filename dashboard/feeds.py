@@ -96,6 +96,18 @@ def load_feeds(path: str | os.PathLike[str]) -> list[Feed]:
     return feeds
 
 
+def make_feed(name: str, url: str, pair: str | None = None) -> Feed:
+    """A feed typed into a form, checked as a listed one would be; FeedsFileError says what is wrong.
+
+    >>> make_feed(" Meridian ", "https://example.org/rss.xml", "India–Russia").pair
+    ('India', 'Russia')
+    """
+    try:
+        return _feed({"name": name, "url": url, "pair": pair or None}, "")
+    except FeedsFileError as exc:
+        raise FeedsFileError(str(exc).removeprefix(": ")) from None
+
+
 def _feed(item: Any, where: str) -> Feed:
     if not isinstance(item, dict):
         raise FeedsFileError(f"{where}: expected 'name:' and 'url:', got {str(item)[:60]!r}")

@@ -285,15 +285,16 @@ _DOCUMENT_FIELDS = (
 
 
 def save_document(
-    db_path: DbPath, doc: Document, facts: Sequence[Fact], extractor_version: str
+    db_path: DbPath, doc: Document, facts: Sequence[Fact], extractor_version: str, one_per_url: bool = False
 ) -> SaveOutcome:
     """Store one document and its facts in one transaction; returns 'new', 'unchanged' or 'updated'.
 
     'unchanged' when the stored extraction has the same extractor version and the same facts (compared
     with a digest of the fact records, so the same article with other whitespace is unchanged); otherwise the
-    document's facts are replaced. Reviews are never touched here.
+    document's facts are replaced. Reviews are never touched here. ``one_per_url``: see
+    :class:`PreparedDocument`.
     """
-    return save_documents(db_path, [(doc, facts)], extractor_version)[0]
+    return save_prepared(db_path, [prepare_document(doc, facts, extractor_version, one_per_url)])[0]
 
 
 def save_documents(
