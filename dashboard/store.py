@@ -109,6 +109,28 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 3: the noun a count counts, beside the system in `item` ("squadron" beside "S-400")
         "ALTER TABLE facts ADD COLUMN item_noun TEXT",
     ),
+    (  # 4: a fetched story is found by its address (two links to one story are one document)
+        "CREATE INDEX documents_url ON documents(url)",
+    ),
+    (  # 5: feeds: when each was checked and what it brought, and every entry already read
+        """CREATE TABLE feed_checks (
+            feed_url TEXT PRIMARY KEY,            -- the feed's address as listed in feeds.yaml
+            checked TEXT NOT NULL,                -- UTC ISO timestamp of the last check
+            error TEXT,                           -- why the feed itself could not be read then, else NULL
+            entries INTEGER NOT NULL DEFAULT 0,   -- entries the feed listed
+            new_entries INTEGER NOT NULL DEFAULT 0,  -- entries not read before
+            stored INTEGER NOT NULL DEFAULT 0,    -- documents they gave that were new or updated
+            failed INTEGER NOT NULL DEFAULT 0     -- new entries that could not be read
+        )""",
+        """CREATE TABLE feed_entries (
+            feed_url TEXT NOT NULL,
+            entry_key TEXT NOT NULL,              -- the entry's id (guid), else its link
+            url TEXT NOT NULL,                    -- the link followed
+            first_seen TEXT NOT NULL,             -- UTC ISO timestamp
+            outcome TEXT NOT NULL,                -- new | unchanged | updated | failed | retry (read again next time)
+            PRIMARY KEY (feed_url, entry_key)
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -263,15 +285,16 @@ _DOCUMENT_FIELDS = (
 
 
 def save_document(
-    db_path: DbPath, doc: Document, facts: Sequence[Fact], extractor_version: str
+    db_path: DbPath, doc: Document, facts: Sequence[Fact], extractor_version: str, one_per_url: bool = False
 ) -> SaveOutcome:
     """Store one document and its facts in one transaction; returns 'new', 'unchanged' or 'updated'.
 
     'unchanged' when the stored extraction has the same extractor version and the same facts (compared
     with a digest of the fact records, so the same article with other whitespace is unchanged); otherwise the
-    document's facts are replaced. Reviews are never touched here.
+    document's facts are replaced. Reviews are never touched here. ``one_per_url``: see
+    :class:`PreparedDocument`.
     """
-    return save_documents(db_path, [(doc, facts)], extractor_version)[0]
+    return save_prepared(db_path, [prepare_document(doc, facts, extractor_version, one_per_url)])[0]
 
 
 def save_documents(
@@ -288,13 +311,18 @@ def save_documents(
 @dataclass(frozen=True)
 class PreparedDocument:
     """A document and its facts as the rows to write. Built where the extraction ran (a worker process), so
-    that the one process that writes spends its time writing."""
+    that the one process that writes spends its time writing.
+
+    ``one_per_url``: the document was fetched from the web, and a stored document with the same ``url`` (the
+    story's canonical address) is the same story, whatever its text now says."""
 
     values: dict[str, Any]
     rows: list[tuple[Any, ...]]  # facts rows in _FACT_INSERT_COLUMNS order
+    one_per_url: bool = False
 
 
-def prepare_document(doc: Document, facts: Sequence[Fact], extractor_version: str) -> PreparedDocument:
+def prepare_document(doc: Document, facts: Sequence[Fact], extractor_version: str,
+                     one_per_url: bool = False) -> PreparedDocument:
     values: dict[str, Any] = {
         "doc_id": doc.doc_id, "path": doc.path, "title": doc.title, "source": doc.source, "url": doc.url,
         "published": doc.published, "encoding": doc.encoding, "text": doc.text,
@@ -302,7 +330,7 @@ def prepare_document(doc: Document, facts: Sequence[Fact], extractor_version: st
         "retrieved": _utc_now(),
     }
     values["pair_a"], values["pair_b"] = _sorted_pair(doc.pair)
-    return PreparedDocument(values, [_fact_row(fact, doc, extractor_version) for fact in facts])
+    return PreparedDocument(values, [_fact_row(fact, doc, extractor_version) for fact in facts], one_per_url)
 
 
 def save_prepared(db_path: DbPath, prepared: Sequence[PreparedDocument]) -> list[SaveOutcome]:
@@ -310,42 +338,60 @@ def save_prepared(db_path: DbPath, prepared: Sequence[PreparedDocument]) -> list
 
     The stored versions are looked up in one query and the new rows go in with one statement per table:
     the one process that writes during an ingest shares the machine with the workers. A document named a
-    second time in the batch first flushes what is pending, so it sees the first as saved."""
+    second time in the batch first flushes what is pending, so it sees the first as saved. A fetched story
+    (``one_per_url``) whose address another stored document already has is 'unchanged': that one is kept."""
     with connect(db_path) as conn, write_transaction(conn):
-        stored = _stored_versions(conn, list({p.values["doc_id"] for p in prepared}))
-        outcomes: list[SaveOutcome] = []
-        pending: set[str] = set()
-        new_documents: list[dict[str, Any]] = []
-        rows: list[tuple[Any, ...]] = []
+        return _write_prepared(conn, prepared)
 
-        def flush() -> None:
-            conn.executemany(_INSERT_DOCUMENT, new_documents)
-            conn.executemany(_INSERT_FACT, rows)
-            new_documents.clear()
-            rows.clear()
-            pending.clear()
 
-        for p in prepared:
-            values = p.values
-            doc_id = values["doc_id"]
-            if doc_id in pending:
-                flush()
-            before = stored.get(doc_id)
-            now = (values["extractor_version"], values["facts_digest"])
-            if before == now:
-                outcomes.append("unchanged")
-                continue
-            if before is None:
-                new_documents.append(values)
-            else:  # keep `retrieved`: re-extracting is not re-retrieving
-                conn.execute(_UPDATE_DOCUMENT, values)
-                conn.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))
-            rows.extend(p.rows)
-            stored[doc_id] = now
-            pending.add(doc_id)
-            outcomes.append("new" if before is None else "updated")
-        flush()
-        return outcomes
+def _write_prepared(conn: sqlite3.Connection, prepared: Sequence[PreparedDocument]) -> list[SaveOutcome]:
+    """:func:`save_prepared` inside a write transaction the caller holds."""
+    stored = _stored_versions(conn, list({p.values["doc_id"] for p in prepared}))
+    outcomes: list[SaveOutcome] = []
+    pending: set[str] = set()
+    pending_urls: set[str] = set()
+    new_documents: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
+
+    def flush() -> None:
+        conn.executemany(_INSERT_DOCUMENT, new_documents)
+        conn.executemany(_INSERT_FACT, rows)
+        new_documents.clear()
+        rows.clear()
+        pending.clear()
+        pending_urls.clear()
+
+    for p in prepared:
+        values = p.values
+        doc_id = values["doc_id"]
+        if doc_id in pending or (p.one_per_url and values["url"] in pending_urls):
+            flush()
+        if p.one_per_url and values["url"] and _other_document_at(conn, values["url"], doc_id):
+            outcomes.append("unchanged")  # the same story, stored from another link or an earlier text
+            continue
+        before = stored.get(doc_id)
+        now = (values["extractor_version"], values["facts_digest"])
+        if before == now:
+            outcomes.append("unchanged")
+            continue
+        if before is None:
+            new_documents.append(values)
+        else:  # keep `retrieved`: re-extracting is not re-retrieving
+            conn.execute(_UPDATE_DOCUMENT, values)
+            conn.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))
+        rows.extend(p.rows)
+        stored[doc_id] = now
+        pending.add(doc_id)
+        if values["url"]:
+            pending_urls.add(values["url"])
+        outcomes.append("new" if before is None else "updated")
+    flush()
+    return outcomes
+
+
+def _other_document_at(conn: sqlite3.Connection, url: str, doc_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM documents WHERE url = ? AND doc_id <> ? LIMIT 1", (url, doc_id)).fetchone() \
+        is not None
 
 
 def _stored_versions(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -377,6 +423,61 @@ def delete_document(db_path: DbPath, doc_id: str, force: bool = False) -> bool:
                 f"document {doc_id} has {n_reviews} review(s); pass force=True to delete them too"
             )
         return conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount > 0
+
+
+# --------------------------------------------------------------------------- feeds
+
+FeedEntryOutcome = Literal["new", "unchanged", "updated", "failed", "retry"]
+
+
+def unseen_entries(db_path: DbPath, feed_url: str, keys: Sequence[str]) -> list[str]:
+    """The entry keys of this feed not read before, in the order given; an entry whose last read failed in a
+    way worth trying again (outcome 'retry': a timeout, a server error) counts as unseen."""
+    seen: set[str] = set()
+    with connect(db_path) as conn:
+        for i in range(0, len(keys), 500):
+            chunk = list(keys[i:i + 500])
+            marks = ", ".join("?" * len(chunk))
+            query = (f"SELECT entry_key FROM feed_entries WHERE feed_url = ? AND outcome <> 'retry' "  # noqa: S608
+                     f"AND entry_key IN ({marks})")
+            seen.update(key for (key,) in conn.execute(query, [feed_url, *chunk]))
+    return [key for key in dict.fromkeys(keys) if key not in seen]
+
+
+def save_feed_entry(db_path: DbPath, feed_url: str, entry_key: str, url: str,
+                    result: PreparedDocument | Literal["failed", "retry"]) -> FeedEntryOutcome:
+    """Store what one feed entry gave (its document, or that it failed) and remember the entry as read, in one
+    transaction: a run killed half-way neither loses a stored story's entry nor marks an unread one as read."""
+    with connect(db_path) as conn, write_transaction(conn):
+        outcome: FeedEntryOutcome = result if isinstance(result, str) else _write_prepared(conn, [result])[0]
+        conn.execute(
+            "INSERT INTO feed_entries (feed_url, entry_key, url, first_seen, outcome) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(feed_url, entry_key) DO UPDATE SET url = excluded.url, outcome = excluded.outcome",
+            (feed_url, entry_key, url, _utc_now(), outcome))
+    return outcome
+
+
+def record_feed_check(db_path: DbPath, feed_url: str, *, error: str | None = None, entries: int = 0,
+                      new_entries: int = 0, stored: int = 0, failed: int = 0) -> None:
+    """What the latest check of a feed found (replacing the one before)."""
+    with connect(db_path) as conn, write_transaction(conn):
+        conn.execute(
+            "INSERT OR REPLACE INTO feed_checks (feed_url, checked, error, entries, new_entries, stored, failed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (feed_url, _utc_now(), error, entries, new_entries, stored, failed))
+
+
+def feed_checks(db_path: DbPath) -> dict[str, dict[str, Any]]:
+    """Per feed address: its latest check (``checked``, ``error``, ``entries``, ``new_entries``, ``stored``,
+    ``failed``) and ``stored_ever``, the documents its entries have brought in all."""
+    sql = """
+        SELECT c.feed_url, c.checked, c.error, c.entries, c.new_entries, c.stored, c.failed,
+               (SELECT count(*) FROM feed_entries e WHERE e.feed_url = c.feed_url
+                  AND e.outcome IN ('new', 'updated')) AS stored_ever
+        FROM feed_checks c
+    """
+    with connect(db_path) as conn:
+        conn.row_factory = sqlite3.Row
+        return {row["feed_url"]: dict(row) for row in conn.execute(sql)}
 
 
 # --------------------------------------------------------------------------- reviews

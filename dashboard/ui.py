@@ -778,12 +778,14 @@ def _extract_upload(data: bytes, name: str, published: str | None = None) -> tup
 
 def save_documents(view: View, docs: Sequence[tuple[Any, list[Any]]]) -> list[tuple[str, str]]:
     """Store each (Document, facts); returns (title, outcome) pairs and clears the cached reads."""
+    from dashboard.fetching import is_web_address
     from extractors import EXTRACTOR_VERSION
 
     outcomes = []
     try:
-        for doc, found in docs:
-            outcomes.append((doc.title or doc.path, store.save_document(view.db, doc, found, EXTRACTOR_VERSION)))
+        for doc, found in docs:  # a fetched story is one document per address, however its text has changed
+            outcomes.append((doc.title or doc.path, store.save_document(view.db, doc, found, EXTRACTOR_VERSION,
+                                                                        one_per_url=is_web_address(doc.path))))
     finally:
         clear_caches()
     return outcomes

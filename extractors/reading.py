@@ -91,10 +91,15 @@ def _checked(text: str, name: str) -> str:
     return text
 
 
-def read_bytes(data: bytes, name: str, published: str | None = None) -> Document:
-    """A document from raw bytes (an upload, stdin); `name` is only used in messages and `path`."""
+def read_bytes(data: bytes, name: str, published: str | None = None, html: bool | None = None) -> Document:
+    """A document from raw bytes (an upload, stdin, a fetched page); `name` is only used in messages and `path`.
+
+    ``html`` says whether the bytes are HTML when something else knows (a server's Content-Type); None decides
+    by the name's suffix and the first tag."""
     text, encoding = decode(data, name)
-    if name.lower().endswith((".html", ".htm")) or _HTML_SNIFF.match(text):
+    if html is None:
+        html = name.lower().endswith((".html", ".htm")) or bool(_HTML_SNIFF.match(text))
+    if html:
         doc = _from_html(text, name, encoding)
     else:
         doc = _from_text(text, name, encoding)

@@ -1,11 +1,12 @@
-"""Documents: paste or upload articles, see every figure found in them, save them; browse what is stored."""
+"""Documents: paste, upload or fetch articles, see every figure found in them, save them; follow feeds; browse
+what is stored."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import queries, ui, web_ui
 
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm"]
 
@@ -16,7 +17,7 @@ ui.intro("Add news articles: each figure found is highlighted in the text, with 
          "it is run, formatted or turned into a link.")
 
 # --------------------------------------------------------------------------- add articles
-paste_tab, upload_tab = st.tabs(["Paste text", "Upload files"])
+paste_tab, upload_tab, url_tab, feeds_tab = st.tabs(["Paste text", "Upload files", "Add by URL", "Feeds"])
 with paste_tab:
     pasted = st.text_area("Article text", key="docs_paste", height=200,
                           placeholder="Paste a news article. A first line of title helps; a dateline "
@@ -28,6 +29,42 @@ with paste_tab:
 with upload_tab:
     uploads = st.file_uploader("Articles (.txt, .md, .html)", type=UPLOAD_TYPES, accept_multiple_files=True,
                                key="docs_upload", help="Several files at once; each is read and checked.")
+
+with url_tab:
+    typed = st.text_area("Article addresses, one per line", key="docs_urls", height=110,
+                         placeholder="https://www.example.com/business/2025/06/12/a-story")
+    if st.button("Fetch and read", key="docs_fetch", icon=":material/download:"):
+        st.session_state["docs_fetched"] = web_ui.addresses(typed)
+    st.caption("Each page is fetched once, with Figure Desk's user agent and no cookies; its main text, title, date "
+               "and outlet are read as for an uploaded .html file. Only http(s) pages of HTML or text, up to 5 MB.")
+with feeds_tab:
+    listed, feeds_problem = web_ui.listed_feeds(view)
+    if feeds_problem:
+        st.error(ui.md_escape(feeds_problem), icon=":material/error:")
+    elif listed:
+        st.dataframe(web_ui.feeds_listing(view, listed), hide_index=True, width="stretch", key="docs_feeds_table",
+                     column_config={"Address": st.column_config.LinkColumn()})
+    else:
+        st.caption("No feeds yet. Add one below, or list them in feeds.yaml beside the store.")
+    if st.button("Check feeds now", key="docs_check_feeds", icon=":material/sync:", disabled=not listed):
+        st.session_state["docs_feeds_checked"] = web_ui.check_feeds(view, listed)
+        st.rerun()  # the listing, the sidebar's counts and every cached view include what was stored
+    for line in st.session_state.pop("docs_feeds_checked", []):
+        st.text(line)
+    st.caption(f"The list is {web_ui.feeds_file(view)}. New entries only are read; a terminal or cron line does the "
+               "same: `python -m extractors ingest --feeds` with that file.")
+    with st.form("docs_add_feed", clear_on_submit=True, border=True):
+        c1, c2, c3 = st.columns([2, 3, 2])
+        feed_name = c1.text_input("Name", key="docs_feed_name")
+        feed_url = c2.text_input("Feed address (RSS or Atom)", key="docs_feed_url")
+        feed_pair = c3.text_input("Pair (optional)", key="docs_feed_pair", placeholder="India–Russia",
+                                  help="Stories that name no two countries are filed under this pair.")
+        if st.form_submit_button("Add feed", icon=":material/add:"):
+            refused = web_ui.add_feed(view, feed_name, feed_url, feed_pair)
+            if refused:
+                st.error(ui.md_escape(refused), icon=":material/block:")
+            else:
+                st.rerun()
 
 inputs: list[tuple[str, bytes, str | None]] = []
 if pasted and pasted.strip():
@@ -44,6 +81,15 @@ for name, data, published in inputs:
     if name == "pasted text" and pasted_title.strip():
         doc.title = pasted_title.strip()
     ready.append((doc, found))
+fetched, not_addresses = st.session_state.get("docs_fetched", ([], []))
+for line in not_addresses:
+    st.error(f"{ui.md_escape(line)}: not a web address (only http:// and https:// are fetched)", icon=":material/block:")
+for address in fetched:
+    doc, found, reason = web_ui.read_url(address)
+    if doc is None:
+        st.error(f"{ui.md_escape(address)}: {reason}", icon=":material/block:")
+    else:
+        ready.append((doc, found))
 
 if ready:
     st.markdown(f"#### {len(ready)} article{'s' if len(ready) != 1 else ''} read")
@@ -52,7 +98,8 @@ if ready:
         label = f"{ui.md_escape(doc.title or doc.path)} — {len(found)} figure{'s' if len(found) != 1 else ''}"
         with st.expander(label, expanded=index == 0):
             st.text(f"Published {doc.published or 'date unknown'} · {queries.outlet(doc.source)} · "
-                    f"pair {' – '.join(doc.pair) if doc.pair else 'not recognised'}")
+                    f"pair {' – '.join(doc.pair) if doc.pair else 'not recognised'}"
+                    + (f" · {doc.url}" if ui.safe_url(doc.url) else ""))
             text_col, table_col = st.columns([3, 2])
             with text_col:
                 st.html(ui.highlight_html(doc.text, queries.document_spans(rows) if found else [],
@@ -71,8 +118,8 @@ if ready:
             st.error(f"Could not save to the store: {exc}. Articles before the failing one were saved.")
         else:
             st.rerun()  # so the sidebar's counts and every cached view include the new figures
-elif not inputs:
-    st.caption("Paste an article or upload files to see their figures before saving them.")
+elif not inputs and not fetched:
+    st.caption("Paste an article, upload files or give addresses to see their figures before saving them.")
 
 words = {"new": "saved", "updated": "updated (its figures changed)", "unchanged": "already stored"}
 for title, outcome in st.session_state.pop("docs_saved", []):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from extractors.model import Document, Fact
+from tests.webserver import FixtureWeb
 
 # An invented article (not from any outlet) with a few figures to point facts at.
 SAMPLE_TEXT = (
@@ -72,3 +73,13 @@ def make_document() -> Callable[..., Document]:
 @pytest.fixture
 def make_fact() -> Callable[..., Fact]:
     return build_fact
+
+
+@pytest.fixture
+def web() -> Iterator[FixtureWeb]:
+    """A web server on 127.0.0.1 for this test (tests/webserver.py); stopped afterwards."""
+    server = FixtureWeb().start()
+    try:
+        yield server
+    finally:
+        server.stop()
