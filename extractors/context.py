@@ -38,6 +38,7 @@ class SentenceView:
     heading: bool = False  # a dateline or byline line near the top: its dates are not the story's periods
     _clauses: list[Clause] | None = None
     _keywords: list[tuple[int, int, str, int]] | None = None
+    _cues: tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]] | None = None
 
     def clauses(self, lower: str) -> list[Clause]:
         if self._clauses is None:
@@ -51,6 +52,15 @@ class SentenceView:
                      for k in rules.metric_keywords.finditer(lower, self.start, self.end)]
             self._keywords = [(s, e, metric, rules.metric_rank[metric]) for s, e, metric in found]
         return self._keywords
+
+
+    def status_cues(self, lower: str, rules: Rules) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+        """Status cues in the sentence, (status, start, end): those written before a count, those after one."""
+        if self._cues is None:
+            self._cues = tuple([(name, *cue.span()) for name, pattern in table
+                                for cue in pattern.finditer(lower, self.start, self.end)]
+                               for table in (rules.status_before, rules.status_after))  # type: ignore[assignment]
+        return self._cues  # type: ignore[return-value]
 
 
 @dataclass

@@ -110,17 +110,21 @@ def best_matches(text: str, starts: dict[str, list[int]], e: int, patterns: list
     `patterns` are the rules whose needles the sentence holds (no other rule can yield a figure there), each
     with where the last of its needles begins: a match holds a needle, so it cannot start after that."""
     found: list[tuple[Pattern, regex.Match]] = []
-    for pattern, reach in patterns:
+    taken: list[tuple[int, int]] = []  # what money, percent and quantity rules matched: no count starts there
+    for pattern, reach in sorted(patterns, key=_counts_last):
         timeout = budget.match_timeout()
         match = pattern.compiled.match
+        counting = pattern.kind == "count"
         try:
             for place in _PLACES[pattern.starts_at]:
                 for start in starts[place]:
-                    if start > reach:
-                        continue
+                    if start > reach or (counting and taken and any(a < start < b for a, b in taken)):
+                        continue  # the 44 of "$44 billion" counts nothing
                     m = match(text, start, e, None, False, timeout)  # positional: kwargs cost per call
                     if m is not None and m.end() > m.start():
                         found.append((pattern, m))
+                        if not counting:
+                            taken.append(m.span())
         except (TimeoutError, Expired) as exc:
             raise budget.exceeded(f"rule '{pattern.id}'") from exc
     if len(found) > 1:
@@ -131,6 +135,10 @@ def best_matches(text: str, starts: dict[str, list[int]], e: int, patterns: list
             chosen.append((pattern, m))
     chosen.sort(key=lambda pm: pm[1].start())
     return chosen
+
+
+def _counts_last(candidate: tuple[Pattern, int]) -> bool:
+    return candidate[0].kind == "count"
 
 
 def find_matches(text: str, pattern: Pattern, rules: Rules | None = None) -> list[str]:

@@ -185,6 +185,30 @@ def designation_source(systems: dict[str, Any]) -> str:
             rf"(?![\w-]))")
 
 
+def designation_scan_source(systems: dict[str, Any]) -> str:
+    """The designation regex for the document scan (standard `re`), led by a lookahead on the characters a
+    designation can begin with: the scan then passes most positions at the cost of one class test. Without
+    the lookahead when a shape or prefix does not plainly say how it begins."""
+    leads = [_leading_class(s) for s in [*systems["shapes"], *systems["prefixes"]]]
+    source = designation_source(systems)
+    if any(lead is None for lead in leads):
+        return source
+    firsts = {re.escape(a[0]) for alias in systems["alias"] for a in (alias, alias.upper())} | set(leads)
+    return f"(?=[{''.join(sorted(firsts))}])" + source
+
+
+_PLAIN_CLASS = re.compile(r"\[((?:[A-Za-z0-9]-[A-Za-z0-9]|[A-Za-z0-9])+)\]")
+
+
+def _leading_class(source: str) -> str | None:
+    """The class of characters `source` must begin with ("A-Z" for '[A-Z][a-z]+'), or None when not plain."""
+    if (m := _PLAIN_CLASS.match(source)) is not None:
+        return m.group(1)
+    if source[:1].isalnum() and source[1:2] not in ("?", "*", "{", "|"):
+        return source[0]
+    return None
+
+
 def number_source(vocab: dict[str, Any]) -> str:
     """Digits or number words, not glued to a word, unless the word is a currency code ("USD44bn")."""
     units = alternation(list(vocab["units"]))

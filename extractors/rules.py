@@ -22,7 +22,7 @@ from extractors.pattern_building import (
     PERCENT_NEEDLES,
     SHAPE_TOKEN,
     alternation,
-    designation_source,
+    designation_scan_source,
     keyword_scanner,
     needle_tokens,
     phrase_regexes,
@@ -171,7 +171,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         designation_origin=systems["origin"], designation_noun=systems["noun_of"],
         not_names=frozenset(systems["not_names"]),
         # the standard library engine: on this alternation of hundreds of names it scans ~25x faster than `regex`
-        designation_regex=re.compile(designation_source(systems)), units=units,
+        designation_regex=re.compile(designation_scan_source(systems)), units=units,
         direction=direction, number_words=number_word_list,
         number_word_regex=number_word_regex, lead_in_regex=lead_in_regex,
         change_regex=re.compile(stem_regex(vocab["changes"]) + r"\s+(?:(?:by|about|nearly|almost|around|some|roughly|"

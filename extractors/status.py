@@ -60,22 +60,20 @@ def resolve(story: Story, figure: Figure, place: Place, before: list[Figure]) ->
 def _nearest_cue(story: Story, figure: Figure, span: tuple[int, int], others: list[tuple[int, int]]
                  ) -> tuple[str, int, int] | None:
     """(status, start, end) of the cue nearest the count inside `span`, not inside another figure."""
-    lower, rules, fact = story.lower, story.rules, figure.fact
+    fact = figure.fact
+    before, after = story.sentences[figure.sentence].status_cues(story.lower, story.rules)
     best: tuple[int, int, str, int, int] | None = None  # (distance, -length, status, start, end)
-    for side, table in (("inside", rules.status_before + rules.status_after), ("before", rules.status_before),
-                        ("after", rules.status_after)):
+    for side, found in (("inside", before + after), ("before", before), ("after", after)):
         lo, hi = {"inside": (fact.start, fact.end), "before": (span[0], fact.start), "after": (fact.end, span[1])}[side]
         if hi <= lo:
             continue
-        for name, pattern in table:
-            for cue in pattern.finditer(lower, lo, hi):
-                s, e = cue.span()
-                if any(a <= s < b for a, b in others):
-                    continue
-                distance = 0 if side == "inside" else fact.start - e if side == "before" else s - fact.end
-                key = (distance, -(e - s), name, s, e)
-                if best is None or key < best:
-                    best = key
+        for name, s, e in found:
+            if s < lo or e > hi or any(a <= s < b for a, b in others):
+                continue
+            distance = 0 if side == "inside" else fact.start - e if side == "before" else s - fact.end
+            key = (distance, -(e - s), name, s, e)
+            if best is None or key < best:
+                best = key
     return None if best is None else (best[2], best[3], best[4])
 
 
