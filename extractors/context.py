@@ -78,9 +78,6 @@ class Story:
     fiscal_start: int = 4
     last_physical_metric: str | None = None  # what the story's last quantity measured (crude in a crude story)
 
-    def span_text(self, start: int, end: int) -> str:
-        return self.lower[start:end]
-
 
 @dataclass
 class Place:
@@ -138,8 +135,8 @@ def resolve(story: Story, figures: list[Figure]) -> list[Figure]:
                 fact.period_start = period.start.isoformat() if period.start else None
                 fact.period_end = period.end.isoformat() if period.end else None
                 fact.period_label = period.label
-            parties.resolve(story, figure, place, register)
-            register.record(figure, period)
+            parties.resolve(story, figure, place)
+            register.record(figure)
             kept.append(figure)
             here.append(figure)
         line.after_sentence(sentence, here)

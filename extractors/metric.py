@@ -31,7 +31,6 @@ _DIFFERENCE_AFTER = re.compile(r"\s+(?:ahead\s+of|behind|short\s+of|more\s+than\
 _BALANCE = re.compile(r"(?:trade\s+)?(?:deficit|surplus|gap|imbalance|balance)\b|the\s+gap\b")
 _OF_PHRASE = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?")
 ENERGY_UNITS = ("barrel", "meter ** 3", "cubic_meter", "bcm")
-TREND_METRICS = ("trade_total", "exports", "imports", "energy_imports", "arms_import_share", "investment")
 
 
 def for_count(rules: Rules, status: str | None, act: str | None) -> str:

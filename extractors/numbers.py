@@ -35,7 +35,6 @@ def parse_number(surface: str, rules: Rules) -> Decimal | None:
 
 
 def _parse_words(text: str, rules: Rules) -> Decimal | None:
-    total = 0
     current = 0
     seen = False
     for word in _WORD_SPLIT.split(text):
@@ -52,8 +51,7 @@ def _parse_words(text: str, rules: Rules) -> Decimal | None:
         else:
             return None
         seen = True
-    total += current
-    return Decimal(total) if seen else None
+    return Decimal(current) if seen else None
 
 
 def scale_of(surface: str | None, rules: Rules) -> Decimal:

@@ -65,7 +65,7 @@ def home_first(countries: list[str], rules: Rules) -> list[str]:
     return sorted(countries, key=lambda c: rank.get(c, len(rank)))
 
 
-def resolve(story: Story, figure: Figure, place: Place, register: object = None) -> None:
+def resolve(story: Story, figure: Figure, place: Place) -> None:
     fact = figure.fact
     if fact.kind == "count" or fact.metric in DEFENCE_METRICS:
         _defence(story, figure, place)
@@ -78,7 +78,7 @@ def _countries(place: Place, where: tuple[int, int]) -> list[tuple[int, int, str
     return [c for c in place.sentence.countries if where[0] <= c[0] < where[1]]
 
 
-def _named(story: Story, place: Place) -> tuple[list[tuple[int, int, str]], bool]:
+def _named(place: Place) -> tuple[list[tuple[int, int, str]], bool]:
     """Country mentions in the figure's clause, else the clauses it leans on, else its sentence; and whether
     they came from the figure's clause or those it leans on (not from elsewhere in the sentence)."""
     for index in place.chain:
@@ -97,7 +97,7 @@ def _unique(names: list[str]) -> list[str]:
 
 def _flow(story: Story, figure: Figure, place: Place) -> list[str]:
     fact, lower = figure.fact, story.lower
-    mentions, _ = _named(story, place)
+    mentions, _ = _named(place)
     own = place.own
     solo = bool(_SOLO.search(lower, own.start, own.end))
     names = _unique([c for _, _, c in mentions])
@@ -117,16 +117,16 @@ def _flow(story: Story, figure: Figure, place: Place) -> list[str]:
                     fact.metric in ("exports", "imports", "energy_imports", "other", "production"):
                 return [only]
             other = [c for c in story.pair if c != only]
-            return _viewpoint(story, figure, place, [only] + other, mentions)
+            return _viewpoint(story, figure, [only] + other, mentions)
         named_pair = [c for _, _, c in place.sentence.countries if c in story.pair and c != only]
         partner_country = named_pair[0] if named_pair else story.subject
-        return _viewpoint(story, figure, place, _unique([only, partner_country] if partner_country else [only]),
+        return _viewpoint(story, figure, _unique([only, partner_country] if partner_country else [only]),
                           mentions)
     if len(names) == 2:
-        return _viewpoint(story, figure, place, names, mentions)
+        return _viewpoint(story, figure, names, mentions)
     first = mentions[0][2]
     nearest = min(mentions, key=lambda m: abs(m[0] - fact.start))[2]
-    return _viewpoint(story, figure, place, _unique([first, nearest]), mentions)
+    return _viewpoint(story, figure, _unique([first, nearest]), mentions)
 
 
 def _is_partner(lower: str, mention: tuple[int, int, str]) -> bool:
@@ -149,7 +149,7 @@ def _is_actor(lower: str, mention: tuple[int, int, str]) -> bool:
         bool(_ACTOR_AFTER.match(lower[end:end + 40]))
 
 
-def _viewpoint(story: Story, figure: Figure, place: Place, parties: list[str],
+def _viewpoint(story: Story, figure: Figure, parties: list[str],
                mentions: list[tuple[int, int, str]]) -> list[str]:
     """Exports and imports read from the exporter's or importer's side: that country first."""
     if figure.fact.metric not in ("exports", "imports") or len(parties) < 2:
@@ -169,7 +169,7 @@ def _defence(story: Story, figure: Figure, place: Place) -> None:
     pair; the parties are those two and the countries named together with them ("Germany and Denmark have
     delivered"). A domestic order ("97 Tejas fighters for the Indian Air Force") has one party."""
     fact, rules, lower = figure.fact, story.rules, story.lower
-    mentions, near = _named(story, place)
+    mentions, near = _named(place)
     origin = rules.designation_origin.get(fact.item or "")
     if not near and origin:
         mentions = []  # names elsewhere in the sentence say nothing about this system's deal

@@ -285,8 +285,8 @@ KIND_TRIGGERS: dict[str, tuple[str, ...]] = {
 SHAPE_TOKEN = "#shape"
 
 
-def placeholder_needles(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, Any],
-                         systems: dict[str, Any]) -> dict[str, frozenset[str]]:
+def placeholder_needles(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, Any]
+                        ) -> dict[str, frozenset[str]]:
     """For each trigger placeholder, tokens (see `needle_tokens`) one of which every text it matches holds.
 
     A rule is tried in a sentence only if the sentence holds a needle of one of the trigger placeholders the

@@ -246,7 +246,3 @@ def shifted(period: Period, anchor: Period) -> Period:
             "month", "span", "half", "quarter") else f"{anchor.label}, shifted")
     return replace(period, start=start, end=end, label=label, grain=anchor.grain)
 
-
-def _patterns_for_tests() -> list[tuple[str, tuple[str, ...], re.Pattern]]:
-    """(id, needs, compiled) of every pattern: the scanning tests check each with and without its lookahead."""
-    return [(p.id, p.needs, p.regex) for p in vocabulary().patterns]

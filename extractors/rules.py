@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,6 @@ class Rules:
     designation_regex: Any                  # `re`, case-sensitive: a designation anywhere (document scan)
     units: dict[str, tuple[str, float]]     # lower surface -> (pint unit string, factor)
     direction: dict[str, Any]               # cue name -> compiled cue, for lowered text (see _direction_cues)
-    number_words: list[str]                 # lower-case number and fraction words ("two", "a third")
     number_word_regex: Any                  # finds them at word starts in lowered text (the engine drops "-ten")
     lead_in_regex: Any                      # what may stand just before a number and start a match
     metric_keywords: Any                    # one regex; the leaf group that matched names the metric (keyword_metric)
@@ -103,7 +102,6 @@ class Rules:
     change_after_regex: Any                 # "30% less than": a change written after the figure
     fall_regex: Any                         # a change that goes down ("fell", "down", "less")
     placeholder_needles: dict[str, frozenset[str]]  # trigger placeholder -> tokens; every match holds one
-    source_dir: Path = field(default=RULES_DIR)
 
 
 
@@ -119,7 +117,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
     systems = load_systems(folder / "systems.yaml", countries, items["family"])
     units = load_units(folder / "units.yaml")
     direction = load_direction(folder / "direction.yaml")
-    needles = placeholder_needles(vocab, items, units, systems)
+    needles = placeholder_needles(vocab, items, units)
     patterns = load_patterns(folder / "patterns.yaml", placeholders(vocab, items, units, systems), needles,
                               frozenset(w.lower() for w in items["elided"]))
     save_answers()  # pint's answers for the next process (extractors.units)
@@ -172,7 +170,7 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         not_names=frozenset(systems["not_names"]),
         # the standard library engine: on this alternation of hundreds of names it scans ~25x faster than `regex`
         designation_regex=re.compile(designation_scan_source(systems)), units=units,
-        direction=direction, number_words=number_word_list,
+        direction=direction,
         number_word_regex=number_word_regex, lead_in_regex=lead_in_regex,
         change_regex=re.compile(stem_regex(vocab["changes"]) + r"\s+(?:(?:by|about|nearly|almost|around|some|roughly|"
                                 r"over|just|only|a|further|another|more\s+than|less\s+than|close\s+to)\s+){0,3}$")
@@ -182,7 +180,6 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         fall_regex=re.compile(stem_regex(vocab["falls"])) if vocab["falls"] else re.compile(r"(?!)"),
         metric_keywords=metric_scanner, keyword_metric=keyword_leaves,
         placeholder_needles=needles,
-        source_dir=folder,
     )
 
 

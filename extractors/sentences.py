@@ -8,14 +8,34 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
+from extractors.errors import RulesError
+from extractors.rule_files import read_yaml
 from extractors.scanning import with_first_chars
 
-# A full stop after one of these does not end a sentence.
-ABBREVIATIONS = frozenset("""
-rs re mr mrs ms dr st no nos vs etc jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp
-gen lt col maj capt adm prof sr jr govt dept approx est fig u.s u.k u.n e.g i.e a.m p.m
-""".split())
+SENTENCES_FILE = Path(__file__).with_name("rules") / "sentences.yaml"
+
+
+def load_abbreviations(path: Path = SENTENCES_FILE) -> frozenset[str]:
+    """The words after which a full stop does not end a sentence; RulesError names a broken file."""
+    data = read_yaml(path)
+    words = data.get("abbreviations") if isinstance(data, dict) else None
+    if not isinstance(words, list):
+        raise RulesError(f"{path.name}: abbreviations must be a list of words")
+    for word in words:
+        if not isinstance(word, str) or not word.strip(". "):
+            raise RulesError(f"{path.name}: abbreviation {word!r} is not a word (quote words YAML reads "
+                             "otherwise, such as \"no\")")
+    return frozenset(w.lower().rstrip(".") for w in words)
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> frozenset[str]:
+    return load_abbreviations()
+
+
 MAX_SENTENCE = 2000  # a run-on "sentence" longer than this is cut, to bound the work per match
 
 # A run of terminators is tried once, from its first character, and never backtracked into: a line of
@@ -30,11 +50,12 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     cursor = start
+    known = abbreviations()
     for m in _BOUNDARY.finditer(text, start, end):
         stop = m.end() if m.group(0)[0] in ".!?" else m.start()
         if m.group(0)[0] == ".":
             w = _WORD_BEFORE.search(text, max(cursor, m.start() - 12), m.start() + 1)
-            if w and (w.group(1).lower() in ABBREVIATIONS or len(w.group(1)) == 1):
+            if w and (w.group(1).lower() in known or len(w.group(1)) == 1):
                 continue
         _add(text, cursor, stop, spans)
         cursor = stop

@@ -26,10 +26,6 @@ _INTENT_TO_BUILD = re.compile(r"(?:to|for)\s|(?:were|was|are|is)\s+to\s+be\s|to\
 FUTURE_REACH = 30  # characters before a cue in which "will" or "plans to" changes its tense
 
 
-class Capacity(Exception):
-    """The count is a capacity ("can build 11 submarines"), not a figure."""
-
-
 def resolve(story: Story, figure: Figure, place: Place, before: list[Figure]) -> tuple[str | None, str | None]:
     """(status, act) of a count; act is order | delivery | production | service: what kind of event it is."""
     fact = figure.fact

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from extractors.context import Place, SentenceView, Story
 from extractors.figures import Figure, canonical_system
-from extractors.periods import Period
 from extractors.rules import Rules
 
 DEAL_STATUSES = frozenset({"ordered", "delivered", "remaining", "planned", "under_construction"})
@@ -143,7 +142,7 @@ class Register:
         fact.item, fact.item_noun = system, self.rules.designation_noun.get(system)
         return True
 
-    def record(self, figure: Figure, period: Period | None) -> None:
+    def record(self, figure: Figure) -> None:
         fact = figure.fact
         if fact.kind == "count":
             self.last_counts.append(figure)

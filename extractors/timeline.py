@@ -44,8 +44,6 @@ _BACK_REFERENCE = re.compile(r"\b(?:the|this|that)\s+(?:deal|contract|sale|agree
 _FUTURE = re.compile(r"\b(?:will|shall|to be|due|expected to|scheduled|set to|next)\b")
 _SIGNING = re.compile(r"\b(?:signed|signs|sign|signing|inked|agreed|agrees|approved|approves|approval|cleared|clears|"
                       r"clearance|concluded|awarded|sealed|seals|finali[sz]ed|placed|announced|accorded)\b")
-FLOW_METRICS = ("trade_total", "exports", "imports", "energy_imports", "other", "target", "investment",
-                "arms_import_share", "production")
 
 
 def category(figure: Figure, act: str | None) -> str:

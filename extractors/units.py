@@ -35,10 +35,7 @@ _new_answers = False
 def _base_registry() -> pint.UnitRegistry:
     import pint
 
-    ureg = pint.UnitRegistry(cache_folder=None)
-    ureg.define("lakh = 1e5")
-    ureg.define("crore = 1e7")
-    return ureg
+    return pint.UnitRegistry(cache_folder=None)
 
 
 def registry() -> pint.UnitRegistry:
@@ -70,7 +67,7 @@ def define(line: str) -> None:
 
 
 def scale_factor(expression: str) -> float:
-    """A dimensionless multiplier, e.g. '1e7' or 'crore'."""
+    """A dimensionless multiplier written as pint reads it ('1e7', '10**7', '1e5 * 100')."""
     question = _question("scale", expression)
     known = _load_answers().get(question)
     if known is not None:
