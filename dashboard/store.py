@@ -637,11 +637,13 @@ def count_facts(db_path: DbPath, pair: tuple[str, str] | None = None, start: str
         return int(conn.execute("SELECT count(*)" + _FACTS_FROM + where, params).fetchone()[0])
 
 
-def fact_periods(db_path: DbPath, pair: tuple[str, str] | None = None) -> pd.DataFrame:
+def fact_periods(db_path: DbPath, pair: tuple[str, str] | None = None,
+                 any_of: Iterable[tuple[Iterable[str] | None, Iterable[str] | None]] = ()) -> pd.DataFrame:
     """The distinct ``effective_period_start``, ``effective_period_end`` and ``published`` of the facts
-    :func:`facts_frame` returns by default: what a period slider needs, without reading every fact."""
+    :func:`facts_frame` returns by default (``any_of`` as there): what a period slider needs, without reading
+    every fact."""
     import pandas as pd
-    where, params = _facts_where(pair)
+    where, params = _facts_where(pair, any_of=any_of)
     sql = ("SELECT DISTINCT coalesce(r.corrected_period_start, f.period_start) AS effective_period_start, "
            "coalesce(r.corrected_period_end, f.period_end) AS effective_period_end, d.published"
            + _FACTS_FROM + where)
