@@ -688,12 +688,20 @@ def _overview_key_figures(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     facts_frame = facts(view, subset=DEFENCE_FACTS)
     rows: list[dict[str, Any]] = []
     ids: list[int] = []
-    latest = queries.latest_of(trade_figures(view))
+    from dashboard import series_ui  # it builds on this module
+
+    latest = series_ui.latest_trade(view)
+    if latest is not None:
+        point, basis = latest
+        ids.extend(int(i) for i in point["fact_ids"])
+        rows.append({"metric": "Total trade (latest whole year)", "period_label": queries.year_name(point["year"], basis),
+                     "value": queries.format_usd(point["value_usd"]), "source": point["canonical_source"],
+                     "published": point["canonical_published"], "url": point["canonical_url"]})
     newest_any = queries.latest_of(trade_figures(view), False)
-    for fig, label in ((latest, "Total trade (latest full year)"), (newest_any, "Trade (part of a year)")):
-        if fig is not None and int(fig["fact_id"]) not in ids:
-            ids.append(int(fig["fact_id"]))
-            rows.append(_key_figure(fig, label, queries.format_usd(fig["effective_value_usd"])))
+    if newest_any is not None and (latest is None or str(newest_any["effective_period_end"]) > latest[0]["period_end"]):
+        ids.append(int(newest_any["fact_id"]))
+        rows.append(_key_figure(newest_any, "Trade (part of a year)",
+                                queries.format_usd(newest_any["effective_value_usd"])))
     deals = defence_deals(view).sort_values("effective_value_usd", ascending=False)
     for deal in deals.head(3).itertuples():
         ids.append(int(deal.fact_id))
@@ -724,19 +732,39 @@ def _overview_facts(view: View) -> pd.DataFrame:
 
 def briefing_pack(view: View, figures: list[tuple[str, go.Figure]]) -> str:
     """The Overview's briefing pack (HTML): its charts, its key figures and the source of every fact shown."""
-    exports = importlib.import_module("dashboard.exports")
     key_figures, _ = overview_key_figures(view)
     sources = overview_facts(view).reindex(columns=["title", "source", "published", "url"])
-    return exports.briefing_pack_html(view.pair_label, view.period_label, figures, key_figures, sources,
-                                      datetime.now().astimezone())
+    return page_pack(view, figures, key_figures, sources)
 
 
-def briefing_download(view: View, figures: list[tuple[str, go.Figure]], *, key: str) -> None:
-    """A "Download briefing pack (HTML)" button, built only when clicked; hidden without dashboard.exports."""
+def page_pack(view: View, figures: list[tuple[str, go.Figure]], key_figures: pd.DataFrame, sources: pd.DataFrame,
+              **options: Any) -> str:
+    """A page's briefing pack (HTML) for the view: ``exports.briefing_pack_html`` with the pair, period and basis
+    (``options``: its key_title, tables and official_sources)."""
+    exports = importlib.import_module("dashboard.exports")
+    period = view.period_label + ("" if view.basis == "calendar" else " (Indian fiscal years)")
+    return exports.briefing_pack_html(view.pair_label, period, figures, key_figures, sources,
+                                      datetime.now().astimezone(), **options)
+
+
+def defence_pack(view: View, figures: list[tuple[str, go.Figure]], register: pd.DataFrame,
+                 *shown: pd.DataFrame) -> str:
+    """The Defence page's pack: its charts, the register as shown, and the source of every figure behind the
+    register rows and the deliveries and deals drawn (``shown``)."""
+    behind = queries.facts_by_id(facts(view, subset=DEFENCE_FACTS), [i for ids in register["fact_ids"] for i in ids])
+    sources = pd.concat([f.reindex(columns=["title", "source", "published", "url"]) for f in (behind, *shown)],
+                        ignore_index=True)
+    return page_pack(view, figures, register.drop(columns=["fact_ids"]), sources, key_title="Register")
+
+
+def briefing_download(view: View, figures: list[tuple[str, go.Figure]], *, key: str,
+                      build: Callable[[], str] | None = None) -> None:
+    """A "Download briefing pack (HTML)" button, built only when clicked (``build``, else the Overview's pack);
+    hidden without dashboard.exports."""
     if optional("dashboard.exports") is None or view.pair is None:
         return
     pair = queries.pair_label(view.pair).replace(" ", "-")
-    st.download_button("Download briefing pack (HTML)", data=lambda: briefing_pack(view, figures),
+    st.download_button("Download briefing pack (HTML)", data=build or (lambda: briefing_pack(view, figures)),
                        file_name=f"briefing_{pair}_{date.today().isoformat()}.html", mime="text/html", key=key,
                        icon=":material/download:", on_click="ignore")
 
