@@ -724,11 +724,13 @@ def timeline_events(facts: pd.DataFrame, trade: pd.DataFrame | None = None,
 
 # --------------------------------------------------------------------------- data table
 
+# A table of figures: what was read first (date, measure, value, unit, dollars, qualifier, period, parties, item,
+# status), then the words it was read from, then where they were published, then the bookkeeping.
 DATA_COLUMNS: tuple[str, ...] = (
-    "fact_id", "published", "source", "title", "surface", "metric", "kind", "value", "value_low",
-    "value_high", "unit", "qualifier", "value_usd", "effective_value_usd", "period_label", "period_start",
-    "period_end", "item", "status", "supplier", "recipient", "pair", "review_status", "sentence", "url",
-    "path", "doc_id", "start", "end", "rule", "fx_rate", "fx_date",
+    "published", "metric", "value", "value_low", "value_high", "unit", "value_usd", "effective_value_usd",
+    "qualifier", "period_label", "period_start", "period_end", "parties", "pair", "supplier", "recipient", "item",
+    "status", "surface", "sentence", "title", "source", "url", "review_status", "kind", "fact_id", "doc_id", "path",
+    "start", "end", "rule", "fx_rate", "fx_date",
 )
 
 
