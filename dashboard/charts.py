@@ -248,9 +248,8 @@ def trade_chart(trade: pd.DataFrame, *, pair_label: str, basis: str, as_of: str 
                                          basis=basis))
     if dated.empty and not has_series:
         return empty_figure("No dated trade figures for this selection")
-    if has_series:
+    if has_series:  # the reports' marks are explained by the qualifier symbols below, and the subtitle
         _key_entry(fig, "Series: one canonical value a year", dash="solid", width=3.5)
-        _key_entry(fig, "News report (faint mark)", symbol="circle")
     if has_official:
         _key_entry(fig, "Official statistics", dash="dash", width=2)
     _key_entry(fig, f"Whole {'fiscal' if basis == 'fiscal' else 'calendar'} year", dash="solid", width=3.5)
@@ -286,7 +285,7 @@ def trade_chart(trade: pd.DataFrame, *, pair_label: str, basis: str, as_of: str 
     return finish(
         fig, title=f"{pair_label} trade, US$ billion", subtitle=subtitle, rows=reports, basis=BASIS_LABELS[basis],
         as_of=as_of, also=f"official statistics: {', '.join(sources)}" if sources else None,
-        **({"height": HEIGHT + 90, "bottom": BOTTOM_MARGIN + 90} if has_series else {}),
+        **({"height": HEIGHT + 110, "bottom": BOTTOM_MARGIN + 110} if has_series else {}),
     )
 
 

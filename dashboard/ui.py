@@ -381,6 +381,7 @@ def choose_many(label: str, options: Sequence[str], *, key: str, param: str, def
 
 _YEARS = "sidebar_years"  # the period selector's value, kept across bases: (first, last, was the default)
 BASIS_NAMES = {"calendar": "Calendar year", "fiscal": "Indian fiscal year (Apr–Mar)"}
+_BASIS_BUTTONS = {"calendar": "Calendar", "fiscal": "Fiscal (Apr–Mar)"}  # short enough for one row in the sidebar
 
 
 def _year_range(bounds: tuple[int, int], default: tuple[int, int], basis: str) -> tuple[int, int]:
@@ -454,7 +455,7 @@ def sidebar() -> View:
         else:
             st.info("The store is empty: add articles on the Documents page.")
         basis = choose_one("Year basis", queries.BASES, key="sidebar_basis", param="basis", default="calendar",
-                           widget=st.segmented_control, format_func=BASIS_NAMES.get,
+                           widget=st.segmented_control, format_func=_BASIS_BUTTONS.get,
                            help="Indian fiscal years run 1 April – 31 March. The period below, the trade series "
                                 "and what counts as a whole year follow this choice.")
         found = _guard(lambda: _year_bounds(db, token, pair, basis), "figures") if pair else None

@@ -14,8 +14,9 @@ SERIES = queries.TRADE_FIGURE_METRICS
 view = ui.view()
 basis = view.basis
 st.title(f"{view.pair_label}: trade")
-ui.intro("Merchandise trade as news reports state it, in US dollars at the rate of the period, read from the "
-         f"{series.pair_side(view.pair_label) if view.pair else 'first'}-named side. The line is one value per "
+side = f"{series.pair_side(view.pair_label)}'s" if view.pair else "the first-named country's"
+ui.intro(f"Merchandise trade as news reports state it, in US dollars at the rate of the period; exports and imports "
+         f"are {side}. The line is one value per "
          f"{'Indian fiscal' if basis == 'fiscal' else 'calendar'} year: the canonical report of that year (reviewed "
          "first, then what most outlets agree with, then the latest); a report for part of a year never stands in "
          "for the year. Official statistics, where loaded on the Data page, are drawn beside the news.")
