@@ -11,8 +11,9 @@ and say so. One-off loading (rules, ECB rates, quantulum3's unit tables) is done
 Sections: floor (read + decode + sentence split), extraction (text → facts, no database), this release against
 the previous one (bench/BASELINE names its commit; both extract the same articles in alternating runs), peer
 (quantulum3 ``parser.parse``), ingest (fresh SQLite store; 1 and 2 worker processes, and Dask on a
-LocalCluster of 2 workers), dashboard (100,000-fact store: Trade and Data pages under AppTest, cold and
-warm, and ``streamlit run`` until ``/_stcore/health`` answers).
+LocalCluster of 2 workers), dashboard (100,000-fact store with official statistics loaded: every page under
+AppTest, cold and warm, the Trade page also on the fiscal basis and with three pairs compared, and
+``streamlit run`` until ``/_stcore/health`` answers).
 """
 
 from __future__ import annotations
@@ -222,13 +223,28 @@ def task_build_store(paths: list[str], db: str, n_facts: int) -> dict[str, Any]:
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         saved = sum(pool.map(_save_copies, jobs))
     os.unlink(source)
-    return {"facts": saved, "documents": n_copies * len(extracted), "seconds": time.perf_counter() - started}
+    from dashboard.reference import load_files
+
+    official = load_files([(f.name, f.read_bytes()) for f in OFFICIAL_FILES if f.exists()], db)
+    return {"facts": saved, "documents": n_copies * len(extracted), "seconds": time.perf_counter() - started,
+            "official": len(official.loaded)}
 
 
-# Every page, the two the targets name first; the others are timed against the same targets for reference.
-PAGES = (("pages/trade.py", "Trade"), ("pages/data.py", "Data"), ("pages/overview.py", "Overview"),
-         ("pages/defence.py", "Defence"), ("pages/documents.py", "Documents"), ("pages/review.py", "Review"))
+# Every page, the two the targets name first; the others are timed against the same targets for reference. A page
+# may be opened with URL parameters (the Trade page on the fiscal basis, three pairs compared).
+PAGES: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("pages/trade.py", "Trade", {}), ("pages/data.py", "Data", {}), ("pages/overview.py", "Overview", {}),
+    ("pages/defence.py", "Defence", {}), ("pages/documents.py", "Documents", {}), ("pages/review.py", "Review", {}),
+    ("pages/trade.py", "Trade (fiscal years)", {"basis": "fiscal"}),
+    ("pages/trade.py", "Trade (three pairs compared)", {"basis": "fiscal", "compare": ["India–United States",
+                                                                                       "China–Russia"]}),
+)
 TARGET_PAGES = ("Trade", "Data")
+# The Trade page with the series (issue 16) has tighter targets than the rest: cold, warm in ms.
+PAGE_TARGETS_MS = {"Trade": (1000.0, 150.0)}
+# Official statistics loaded into the dashboard store, so the Trade page draws and compares them as it would.
+OFFICIAL_FILES = (ROOT / "tests" / "fixtures" / "official" / "comtrade-india-russia-made-up.csv",
+                  ROOT / "tests" / "fixtures" / "official" / "reference-india-russia-fiscal-made-up.csv")
 
 
 def task_pages(db: str, runs: int) -> dict[str, Any]:
@@ -237,11 +253,20 @@ def task_pages(db: str, runs: int) -> dict[str, Any]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()  # the default page: imports every module once, outside the timings
+    def session(params: dict[str, Any]) -> AppTest:
+        """A new session opened on a URL with these parameters (the sidebar and widgets read them on arrival)."""
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()  # the default page: imports every module once, outside the timings
+        return at
+
+    at = session({})
     results: dict[str, Any] = {}
-    for page, _ in PAGES:
+    for page, name, params in PAGES:
         cold, warm = [], []
+        if params:
+            at = session(params)
         for _ in range(runs):
             st.cache_data.clear()
             st.cache_resource.clear()
@@ -253,7 +278,7 @@ def task_pages(db: str, runs: int) -> dict[str, Any]:
             at.run()
             warm.append(time.perf_counter() - started)
         errors = [str(e.message) for e in at.exception] + [str(e.value) for e in at.error]
-        results[page] = {"cold_s": cold, "warm_s": warm, "errors": errors}
+        results[name] = {"cold_s": cold, "warm_s": warm, "errors": errors}
     return results
 
 
@@ -569,7 +594,7 @@ def section_ingest(report: Report, paths: list[str], args: argparse.Namespace, s
 
 def section_dashboard(report: Report, paths: list[str], args: argparse.Namespace, scratch: Path) -> None:
     print("\n[dashboard]", flush=True)
-    missing = [p for p in ("app.py", *(page for page, _ in PAGES)) if not (ROOT / p).exists()]
+    missing = [p for p in ("app.py", *(page for page, _, _ in PAGES)) if not (ROOT / p).exists()]
     if missing:
         report.note(f"dashboard skipped: {', '.join(missing)} not there yet")
         return
@@ -580,21 +605,23 @@ def section_dashboard(report: Report, paths: list[str], args: argparse.Namespace
         built = run_child("build_store", scratch, paths, db=str(db), n_facts=DASHBOARD_FACTS)
         report.note(f"dashboard store: {built['facts']:,} facts in {built['documents']:,} documents (facts of 120 "
                     f"extracted articles, copied under other doc ids with store.save_document, two writers, on "
-                    f"{'tmpfs' if folder.parent == shm else 'disk'}) built in {built['seconds']:.0f} s")
+                    f"{'tmpfs' if folder.parent == shm else 'disk'}) built in {built['seconds']:.0f} s; "
+                    f"{built.get('official', 0)} official figures loaded (tests/fixtures/official, made-up values)")
         r = run_child("pages", scratch, db=str(db), runs=args.runs)
-        for page, name in PAGES:
-            cold = [s * 1000 for s in r[page]["cold_s"]]
-            warm = [s * 1000 for s in r[page]["warm_s"]]
+        for _, name, _ in PAGES:
+            cold = [s * 1000 for s in r[name]["cold_s"]]
+            warm = [s * 1000 for s in r[name]["warm_s"]]
             named = name in TARGET_PAGES
+            cold_target, warm_target = PAGE_TARGETS_MS.get(name, (TARGET_COLD_MS, TARGET_WARM_MS))
             report.row(f"{name} page, 100k facts, cold (caches cleared)",
                        f"{median(cold):,.0f} ms{spread(cold, '{:,.0f}')}",
-                       f"≤ {TARGET_COLD_MS:,.0f} ms" + ("" if named else " (reference)"),
-                       median(cold) <= TARGET_COLD_MS)
+                       f"≤ {cold_target:,.0f} ms" + ("" if named else " (reference)"),
+                       median(cold) <= cold_target)
             report.row(f"{name} page, 100k facts, warm rerun", f"{median(warm):,.0f} ms{spread(warm, '{:,.0f}')}",
-                       f"≤ {TARGET_WARM_MS:,.0f} ms" + ("" if named else " (reference)"),
-                       median(warm) <= TARGET_WARM_MS)
-            if r[page]["errors"]:
-                report.note(f"{name} page showed errors: {r[page]['errors'][:2]}")
+                       f"≤ {warm_target:,.0f} ms" + ("" if named else " (reference)"),
+                       median(warm) <= warm_target)
+            if r[name]["errors"]:
+                report.note(f"{name} page showed errors: {r[name]['errors'][:2]}")
         started = serve_start(db, args.runs)
         report.row("`streamlit run` until /_stcore/health answers", f"{median(started):.2f} s{spread(started)}")
     except Failed as exc:

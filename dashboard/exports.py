@@ -24,7 +24,7 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
@@ -440,12 +440,19 @@ def briefing_pack_html(
     key_figures: pd.DataFrame,
     sources: pd.DataFrame,
     generated: datetime,
+    *,
+    key_title: str = "Key figures",
+    tables: Sequence[tuple[str, pd.DataFrame]] = (),
+    official_sources: pd.DataFrame | None = None,
 ) -> str:
     """One self-contained HTML file for a briefing: charts, key figures, every source, generation time.
 
-    Charts are embedded PNGs when Chromium is available, else tables of their data (saying so). All text is
-    escaped, only http(s) URLs become links, a CSP blocks scripts, and the print stylesheet gives A4 pages
-    with a page break between sections, so "Print → Save as PDF" makes the PDF.
+    ``key_title`` heads the key figures (a page's own table: the trade series, the defence register); ``tables``
+    are further sections, each a heading and a table (official statistics), and ``official_sources`` (title,
+    source, url) are listed under Sources after the news reports. Charts are embedded PNGs when
+    Chromium is available, else tables of their data (saying so). All text is escaped, only http(s) URLs become
+    links, a CSP blocks scripts, and the print stylesheet gives A4 pages with a page break between sections, so
+    "Print → Save as PDF" makes the PDF.
     """
     heading = f"{pair} — {period_label}"
     stamp = generated.isoformat(sep=" ", timespec="minutes")
@@ -455,6 +462,12 @@ def briefing_pack_html(
         _figure_html(title, fig, image_bytes(fig, "png") if can_render else None) for title, fig in figures
     )
     items = "".join(_source_item(*row) for row in source_list[list(_SOURCE_COLUMNS)].itertuples(index=False))
+    official = (official_sources.reindex(columns=list(_SOURCE_COLUMNS)).drop_duplicates()
+                if official_sources is not None else pd.DataFrame(columns=list(_SOURCE_COLUMNS)))
+    items += "".join(_source_item(*row) for row in official.itertuples(index=False))
+    also = f" and {len(official)} official source{'' if len(official) == 1 else 's'}" if len(official) else ""
+    extra = "".join(f'<section id="{_slug(title) or "table"}"><h2>{html.escape(title)}</h2>{_html_table(table)}'
+                    "</section>" for title, table in tables)
     n = len(source_list)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -469,11 +482,11 @@ def briefing_pack_html(
 <header>
 <h1>{html.escape(heading)}</h1>
 <p class="meta">{html.escape(APP_NAME)} briefing pack · generated {html.escape(stamp)} ·
-based on {n} news report{"" if n == 1 else "s"} listed under Sources.
+based on {n} news report{"" if n == 1 else "s"}{also} listed under Sources.
 Figures are extracted automatically from news text; check each against its source before quoting.</p>
 </header>
 <section id="charts"><h2>Charts</h2>{charts or '<p class="note">No charts selected.</p>'}</section>
-<section id="key-figures"><h2>Key figures</h2>{_html_table(key_figures)}</section>
+<section id="key-figures"><h2>{html.escape(key_title)}</h2>{_html_table(key_figures)}</section>{extra}
 <section id="sources"><h2>Sources</h2><ol>{items}</ol></section>
 <footer><p class="meta">Generated {html.escape(stamp)} by {html.escape(APP_NAME)}.</p></footer>
 </body>

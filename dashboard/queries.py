@@ -163,20 +163,60 @@ def basis_year(end: object, basis: str) -> str | None:
     return fiscal_year_label(e) if basis == "fiscal" else str(e.year)
 
 
+def year_name(year: object, basis: str) -> str:
+    """A basis year as a headline names it: '2023', or on the fiscal basis 'FY2023-24'.
+
+    >>> year_name("2023-24", "fiscal"), year_name("2023", "calendar")
+    ('FY2023-24', '2023')
+    """
+    return f"FY{year}" if basis == "fiscal" and isinstance(year, str) and "-" in year else str(year)
+
+
 def is_full_year(coverage: str, basis: str) -> bool:
     """A figure is drawn as a full year only when it covers exactly one year of the chosen basis."""
     return coverage == ("fiscal_year" if basis == "fiscal" else "calendar_year")
 
 
-def year_bounds(facts: pd.DataFrame) -> tuple[int, int] | None:
-    """First and last calendar year any fact's period (or its article's date) touches."""
+def basis_first_year(day: date, basis: str) -> int:
+    """The year a day falls in on the basis, named by its first calendar year: 1 Feb 2023 is 2023, and on the
+    fiscal basis 2022 (FY2022-23)."""
+    return day.year - 1 if basis == "fiscal" and day.month < 4 else day.year
+
+
+def year_bounds(facts: pd.DataFrame, basis: str = "calendar") -> tuple[int, int] | None:
+    """First and last year (on the basis) any fact's period, or its article's date, touches."""
     if facts.empty:
         return None
     starts = pd.to_datetime(facts["effective_period_start"].fillna(facts["published"]), errors="coerce")
     ends = pd.to_datetime(facts["effective_period_end"].fillna(facts["published"]), errors="coerce")
     if starts.isna().all() or ends.isna().all():
         return None
-    return int(starts.min().year), int(ends.max().year)
+    return basis_first_year(starts.min().date(), basis), basis_first_year(ends.max().date(), basis)
+
+
+_OWN_YEAR = ("calendar_year", "fiscal_year", "part_year")
+
+
+def data_span(periods: pd.DataFrame, basis: str = "calendar") -> tuple[int, int] | None:
+    """The years a pair's figures are about, for the period selector's default: the periods of figures that cover
+    a year or less, and the publication dates of the rest. A target's deadline ("by 2030") and a retrospective
+    window ("since 1960-64") are not what the stories report, so they widen the selector's ends, not its default.
+
+    ``periods`` has ``effective_period_start``, ``effective_period_end`` and ``published`` (``store.fact_periods``).
+    """
+    days: list[date] = []
+    for start, end, published in zip(periods["effective_period_start"].tolist(),
+                                     periods["effective_period_end"].tolist(), periods["published"].tolist(),
+                                     strict=True):
+        if period_coverage(start, end) in _OWN_YEAR:
+            days += [d for d in (_as_date(start), _as_date(end)) if d is not None]
+        else:
+            day = _as_date(published)
+            if day is not None:
+                days.append(day)
+    if not days:
+        return None
+    return basis_first_year(min(days), basis), basis_first_year(max(days), basis)
 
 
 # --------------------------------------------------------------------------- formatting
@@ -366,7 +406,9 @@ def trade_facts(facts: pd.DataFrame) -> pd.DataFrame:
 def trade_table(trade: pd.DataFrame, canonical_ids: Iterable[int] = ()) -> pd.DataFrame:
     """Every dated trade report, filed under its basis year, for the table beside the chart.
 
-    ``Canonical`` marks the reports the corroboration rule picks (none when that rule is unavailable).
+    ``Canonical`` marks the reports the corroboration rule picks (none when that rule is unavailable). Rows set
+    against official statistics (``series.against_official``) also show the official figure of their period, the
+    difference in percent and whether it is more than 5 %.
     """
     dated = trade[~trade["coverage"].isin(("none", "target"))]
     canonical = set(canonical_ids)
@@ -384,6 +426,10 @@ def trade_table(trade: pd.DataFrame, canonical_ids: Iterable[int] = ()) -> pd.Da
         "Canonical": dated["fact_id"].isin(canonical),
         "fact_id": dated["fact_id"],
     })
+    if "official_usd" in dated.columns and dated["official_usd"].notna().any():  # series.against_official ran
+        table.insert(table.columns.get_loc("Canonical"), "Official US$ bn", (dated["official_usd"] / 1e9).round(2))
+        table.insert(table.columns.get_loc("Canonical"), "vs official (%)", (dated["vs_official"] * 100).round(1))
+        table.insert(table.columns.get_loc("Canonical"), "More than 5 % off official", dated["off_official"])
     return table.sort_values(["Year", "Figure", "Published"], ascending=[False, True, True]).reset_index(drop=True)
 
 
@@ -678,11 +724,13 @@ def timeline_events(facts: pd.DataFrame, trade: pd.DataFrame | None = None,
 
 # --------------------------------------------------------------------------- data table
 
+# A table of figures: what was read first (date, measure, value, unit, dollars, qualifier, period, parties, item,
+# status), then the words it was read from, then where they were published, then the bookkeeping.
 DATA_COLUMNS: tuple[str, ...] = (
-    "fact_id", "published", "source", "title", "surface", "metric", "kind", "value", "value_low",
-    "value_high", "unit", "qualifier", "value_usd", "effective_value_usd", "period_label", "period_start",
-    "period_end", "item", "status", "supplier", "recipient", "pair", "review_status", "sentence", "url",
-    "path", "doc_id", "start", "end", "rule", "fx_rate", "fx_date",
+    "published", "metric", "value", "value_low", "value_high", "unit", "value_usd", "effective_value_usd",
+    "qualifier", "period_label", "period_start", "period_end", "parties", "pair", "supplier", "recipient", "item",
+    "status", "surface", "sentence", "title", "source", "url", "review_status", "kind", "fact_id", "doc_id", "path",
+    "start", "end", "rule", "fx_rate", "fx_date",
 )
 
 

@@ -1,4 +1,5 @@
-"""The SQLite store: the only module that writes SQL. Documents, their facts, and people's reviews of them.
+"""The SQLite store: the only module that writes SQL. Documents, their facts, people's reviews of them, and
+official statistics loaded beside them.
 
 Why it is shaped this way (see shared/design/robustness-notes.md):
 - Several writers (the CLI, a Streamlit session saving reviews, a batch job) may share one file, so every
@@ -130,6 +131,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             outcome TEXT NOT NULL,                -- new | unchanged | updated | failed | retry (read again next time)
             PRIMARY KEY (feed_url, entry_key)
         )""",
+    ),
+    (  # 6: official statistics beside the news; its own table only, so it may run before or after any other
+        """CREATE TABLE IF NOT EXISTS official_figures (
+            official_id INTEGER PRIMARY KEY,
+            reporter TEXT NOT NULL,               -- the country whose statistics these are
+            partner TEXT NOT NULL,
+            flow TEXT NOT NULL CHECK (flow IN ('exports', 'imports', 'trade_total')),  -- the reporter's side
+            period_start TEXT NOT NULL, period_end TEXT NOT NULL,   -- ISO dates, both days included
+            value REAL NOT NULL, currency TEXT NOT NULL, value_usd REAL,
+            source TEXT NOT NULL,                 -- who publishes the figure ("UN Comtrade", a ministry)
+            url TEXT,
+            file TEXT NOT NULL,                   -- the file it was last loaded from (name only)
+            file_format TEXT NOT NULL,            -- comtrade | comtrade_classic | simple
+            pair_a TEXT NOT NULL, pair_b TEXT NOT NULL,  -- reporter and partner, sorted
+            loaded_at TEXT NOT NULL               -- UTC ISO timestamp of the last change
+        )""",
+        """CREATE UNIQUE INDEX IF NOT EXISTS official_figures_key
+            ON official_figures(source, reporter, partner, flow, period_start, period_end)""",
+        "CREATE INDEX IF NOT EXISTS official_figures_pair ON official_figures(pair_a, pair_b)",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -718,11 +738,13 @@ def count_facts(db_path: DbPath, pair: tuple[str, str] | None = None, start: str
         return int(conn.execute("SELECT count(*)" + _FACTS_FROM + where, params).fetchone()[0])
 
 
-def fact_periods(db_path: DbPath, pair: tuple[str, str] | None = None) -> pd.DataFrame:
+def fact_periods(db_path: DbPath, pair: tuple[str, str] | None = None,
+                 any_of: Iterable[tuple[Iterable[str] | None, Iterable[str] | None]] = ()) -> pd.DataFrame:
     """The distinct ``effective_period_start``, ``effective_period_end`` and ``published`` of the facts
-    :func:`facts_frame` returns by default: what a period slider needs, without reading every fact."""
+    :func:`facts_frame` returns by default (``any_of`` as there): what a period slider needs, without reading
+    every fact."""
     import pandas as pd
-    where, params = _facts_where(pair)
+    where, params = _facts_where(pair, any_of=any_of)
     sql = ("SELECT DISTINCT coalesce(r.corrected_period_start, f.period_start) AS effective_period_start, "
            "coalesce(r.corrected_period_end, f.period_end) AS effective_period_end, d.published"
            + _FACTS_FROM + where)
@@ -817,6 +839,91 @@ def orphaned_reviews(db_path: DbPath) -> pd.DataFrame:
         frame = pd.read_sql_query(sql, conn)
     return frame.astype({"review_id": "int64", "start": "int64", "end": "int64", "value": "float64",
                          "corrected_value": "float64"})
+
+
+# --------------------------------------------------------------------------- official statistics
+
+OFFICIAL_FIELDS: tuple[str, ...] = (
+    "reporter", "partner", "flow", "period_start", "period_end", "value", "currency", "value_usd", "source", "url",
+    "file", "file_format",
+)
+OFFICIAL_FLOWS = ("exports", "imports", "trade_total")
+_OFFICIAL_KEY = ("source", "reporter", "partner", "flow", "period_start", "period_end")
+_OFFICIAL_COMPARED = ("value", "currency", "value_usd", "url")  # a change in any of these is a revision
+
+
+def save_official(db_path: DbPath, rows: Sequence[Mapping[str, Any]]) -> list[SaveOutcome]:
+    """Store official figures in one transaction; one outcome per row: 'new', 'unchanged' or 'updated'.
+
+    A figure is the same figure when source, reporter, partner, flow and period are the same, so loading a
+    file twice changes nothing, and loading a revised file replaces the revised values (and names that file).
+    """
+    now = _utc_now()
+    outcomes: list[SaveOutcome] = []
+    with connect(db_path) as conn, write_transaction(conn):
+        for row in rows:
+            clean = _official_row(row)
+            key = [clean[c] for c in _OFFICIAL_KEY]
+            found = conn.execute(
+                "SELECT official_id, value, currency, value_usd, url FROM official_figures WHERE source = ? "
+                "AND reporter = ? AND partner = ? AND flow = ? AND period_start = ? AND period_end = ?", key,
+            ).fetchone()
+            if found is not None and tuple(found[1:]) == tuple(clean[c] for c in _OFFICIAL_COMPARED):
+                outcomes.append("unchanged")
+                continue
+            clean["loaded_at"] = now
+            clean["pair_a"], clean["pair_b"] = sorted((clean["reporter"], clean["partner"]))
+            if found is None:
+                columns = (*OFFICIAL_FIELDS, "pair_a", "pair_b", "loaded_at")
+                conn.execute(f"INSERT INTO official_figures ({', '.join(columns)}) "  # noqa: S608 - our own names
+                             f"VALUES ({', '.join(':' + c for c in columns)})", clean)
+                outcomes.append("new")
+            else:
+                conn.execute("UPDATE official_figures SET value = :value, currency = :currency, "
+                             "value_usd = :value_usd, url = :url, file = :file, file_format = :file_format, "
+                             "loaded_at = :loaded_at WHERE official_id = :official_id",
+                             clean | {"official_id": found[0]})
+                outcomes.append("updated")
+    return outcomes
+
+
+def _official_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One official figure checked for what the table needs (the readers check the rest, with line numbers)."""
+    clean = {field: (None if is_blank(row.get(field)) else row.get(field)) for field in OFFICIAL_FIELDS}
+    for field in ("reporter", "partner", "flow", "period_start", "period_end", "value", "currency", "source",
+                  "file", "file_format"):
+        if clean[field] is None:
+            raise ValueError(f"an official figure needs {field!r}: {dict(row)!r}")
+    if clean["flow"] not in OFFICIAL_FLOWS:
+        raise ValueError(f"flow must be one of {OFFICIAL_FLOWS}, got {clean['flow']!r}")
+    clean["period_start"], clean["period_end"] = _iso_date(clean["period_start"]), _iso_date(clean["period_end"])
+    clean["value"] = float(clean["value"])
+    clean["value_usd"] = None if clean["value_usd"] is None else float(clean["value_usd"])
+    return clean
+
+
+def official_frame(db_path: DbPath, pairs: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """Official figures, for these pairs (either order) or all, by pair, period, flow and reporter.
+
+    Added column: ``pair`` ("A–B", sorted, as facts name pairs). Dates stay ISO strings.
+    """
+    import pandas as pd
+    sql = ("SELECT official_id, reporter, partner, flow, period_start, period_end, value, currency, value_usd, "
+           "source, url, file, file_format, pair_a, pair_b, loaded_at FROM official_figures")
+    params: list[str] = []
+    if pairs is not None:
+        wanted = [_sorted_pair(list(p)) for p in pairs]
+        if not wanted:
+            sql += " WHERE 0"
+        else:
+            sql += " WHERE " + " OR ".join("(pair_a = ? AND pair_b = ?)" for _ in wanted)
+            params = [name for pair in wanted for name in pair]
+    sql += " ORDER BY pair_a, pair_b, period_start, period_end, flow, reporter, source"
+    with connect(db_path) as conn:
+        frame = pd.read_sql_query(sql, conn, params=params)
+    frame = frame.astype({"official_id": "int64", "value": "float64", "value_usd": "float64"})
+    frame["pair"] = _pair_string(frame)
+    return frame
 
 
 # --------------------------------------------------------------------------- small helpers

@@ -42,7 +42,8 @@ _VIEW = "_view"
 
 @dataclass(frozen=True)
 class View:
-    """What the sidebar chose, for the page to draw: the pair, the period and the store's freshness."""
+    """What the sidebar chose, for the page to draw: the pair, the period on its year basis and the store's
+    freshness. Years are named by their first calendar year: on the fiscal basis 2022 is FY2022-23."""
 
     db: str
     pair: tuple[str, str] | None
@@ -51,6 +52,7 @@ class View:
     as_of: str | None
     n_documents: int
     n_facts: int
+    basis: str = "calendar"
 
     @property
     def pair_label(self) -> str:
@@ -58,17 +60,27 @@ class View:
 
     @property
     def start(self) -> str | None:
-        return f"{self.start_year}-01-01" if self.start_year else None
+        if not self.start_year:
+            return None
+        return f"{self.start_year}-04-01" if self.basis == "fiscal" else f"{self.start_year}-01-01"
 
     @property
     def end(self) -> str | None:
-        return f"{self.end_year}-12-31" if self.end_year else None
+        if not self.end_year:
+            return None
+        return f"{self.end_year + 1}-03-31" if self.basis == "fiscal" else f"{self.end_year}-12-31"
 
     @property
     def period_label(self) -> str:
         if not self.start_year:
             return "all periods"
-        return str(self.start_year) if self.start_year == self.end_year else f"{self.start_year}–{self.end_year}"
+        first, last = (year_label(y, self.basis) for y in (self.start_year, self.end_year or self.start_year))
+        return first if first == last else f"{first}\u2013{last}" if self.basis == "calendar" else f"{first} to {last}"
+
+
+def year_label(year: int, basis: str) -> str:
+    """2022 → '2022', or on the fiscal basis 'FY2022-23'."""
+    return f"FY{year}-{(year + 1) % 100:02d}" if basis == "fiscal" else str(year)
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|$<>~])")
@@ -145,8 +157,17 @@ def _count_facts(db: str, token: tuple[int, ...], pair: tuple[str, str] | None, 
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _year_bounds(db: str, token: tuple[int, ...], pair: tuple[str, str] | None) -> tuple[int, int] | None:
-    return queries.year_bounds(store.fact_periods(db, pair))
+def _year_bounds(db: str, token: tuple[int, ...], pair: tuple[str, str] | None,
+                 basis: str = "calendar") -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(the period selector's ends, its default range): every figure's years, and the years of the figures the
+    pages chart (trade values, counts and deal values) that are about a year or less."""
+    bounds = queries.year_bounds(store.fact_periods(db, pair), basis)
+    if bounds is None:
+        return None
+    span = queries.data_span(store.fact_periods(db, pair, any_of=(*TRADE_FACTS, *DEFENCE_FACTS)), basis) or bounds
+    lo, hi = bounds
+    default = (max(lo, min(span[0], hi)), max(lo, min(span[1], hi)))
+    return bounds, default
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -358,8 +379,18 @@ def choose_many(label: str, options: Sequence[str], *, key: str, param: str, def
     return values
 
 
-def _year_range(label: str, bounds: tuple[int, int], *, key: str) -> tuple[int, int]:
+_YEARS = "sidebar_years"  # the period selector's value, kept across bases: (first, last, was the default)
+BASIS_NAMES = {"calendar": "Calendar year", "fiscal": "Indian fiscal year (Apr–Mar)"}
+_BASIS_BUTTONS = {"calendar": "Calendar", "fiscal": "Fiscal (Apr–Mar)"}  # short enough for one row in the sidebar
+
+
+def _year_range(bounds: tuple[int, int], default: tuple[int, int], basis: str) -> tuple[int, int]:
+    """The period selector on the basis: calendar years, or fiscal years (FY2022-23 is 2022). It opens on the URL's
+    ``from``/``to`` (first years: ``from=2022`` on the fiscal basis is FY2022-23), else on ``default``; a range
+    left at the default stays the default when the pair or the basis changes (the new one's default), a range
+    someone chose keeps its years."""
     lo, hi = bounds
+    key = f"{_YEARS}_{basis}"  # one widget per basis, so that a change of basis starts from its own default
 
     def decode(raw_from: list[str], raw_to: list[str]) -> tuple[int, int] | None:
         try:
@@ -370,24 +401,32 @@ def _year_range(label: str, bounds: tuple[int, int], *, key: str) -> tuple[int, 
         a, b = max(lo, min(a, hi)), max(lo, min(b, hi))
         return (min(a, b), max(a, b))
 
+    kept = st.session_state.get(_KEPT + _YEARS)
     if key not in st.session_state:
-        from_url = decode(st.query_params.get_all("from"), st.query_params.get_all("to")) if (
+        asked = decode(st.query_params.get_all("from"), st.query_params.get_all("to")) if kept is None and (
             "from" in st.query_params or "to" in st.query_params) else None
-        st.session_state[key] = from_url or st.session_state.get(_KEPT + key, bounds)
+        st.session_state[key] = asked or (default if kept is None or kept[2] else kept[:2])
     a, b = st.session_state[key]
-    if (a, b) == st.session_state.get(_KEPT + key + "_bounds"):
-        a, b = lo, hi  # the whole range stays the whole range when another pair has other years
-    st.session_state[_KEPT + key + "_bounds"] = bounds
+    if (a, b) == st.session_state.get(_KEPT + _YEARS + "_default"):
+        a, b = default  # the default range stays the default when another pair has other years
+    st.session_state[_KEPT + _YEARS + "_default"] = default
     st.session_state[key] = (max(lo, min(a, hi)), max(lo, min(b, hi)))
+    fiscal = basis == "fiscal"
+    label = "Period (Indian fiscal years, by the year each begins)" if fiscal else "Period (calendar years)"
+    helped = ("Figures whose period overlaps these years. It opens on the years the pair's stories report on; "
+              "drag it wider for older or target years.")
     if lo == hi:
-        st.sidebar.caption(f"Period: {lo}")
+        st.sidebar.caption(f"Period: {year_label(lo, basis)}")
         value = (lo, hi)
-    else:
-        value = st.sidebar.slider(label, min_value=lo, max_value=hi, key=key, step=1,
-                                  help="Figures whose period overlaps these calendar years.")
-    st.session_state[_KEPT + key] = value
+    else:  # a range select_slider would name fiscal years, but AppTest cannot drive one (Streamlit 1.67)
+        value = st.sidebar.slider(label, min_value=lo, max_value=hi, key=key, step=1, help=helped)
+        if fiscal:
+            first, last = (year_label(y, "fiscal") for y in value)
+            st.sidebar.caption(first if first == last else f"{first} to {last} (1 April {value[0]} – "
+                                                            f"31 March {value[1] + 1})")
+    st.session_state[_KEPT + _YEARS] = (value[0], value[1], tuple(value) == default)
     st.query_params["from"], st.query_params["to"] = str(value[0]), str(value[1])
-    return value
+    return value[0], value[1]
 
 
 # --------------------------------------------------------------------------- the shared sidebar
@@ -415,15 +454,19 @@ def sidebar() -> View:
             pair = available[labels.index(label)]
         else:
             st.info("The store is empty: add articles on the Documents page.")
-        bounds = _guard(lambda: _year_bounds(db, token, pair), "figures") if pair else None
+        basis = choose_one("Year basis", queries.BASES, key="sidebar_basis", param="basis", default="calendar",
+                           widget=st.segmented_control, format_func=_BASIS_BUTTONS.get,
+                           help="Indian fiscal years run 1 April – 31 March. The period below, the trade series "
+                                "and what counts as a whole year follow this choice.")
+        found = _guard(lambda: _year_bounds(db, token, pair, basis), "figures") if pair else None
         start_year = end_year = None
-        if bounds:
-            start_year, end_year = _year_range("Period (calendar years)", bounds, key="sidebar_years")
+        if found:
+            start_year, end_year = _year_range(*found, basis)
         info = _guard(lambda: _summary(db, token, pair), "the store summary")
         st.caption(f"Data as of {info['latest_published'] or '—'} · {info['n_documents']} articles · "
                    f"{info['n_facts']} figures")
     view = View(db=db, pair=pair, start_year=start_year, end_year=end_year, as_of=info["latest_published"],
-                n_documents=int(info["n_documents"]), n_facts=int(info["n_facts"]))
+                n_documents=int(info["n_documents"]), n_facts=int(info["n_facts"]), basis=basis)
     st.session_state[_VIEW] = view
     return view
 
@@ -646,12 +689,20 @@ def _overview_key_figures(view: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     facts_frame = facts(view, subset=DEFENCE_FACTS)
     rows: list[dict[str, Any]] = []
     ids: list[int] = []
-    latest = queries.latest_of(trade_figures(view))
+    from dashboard import series_ui  # it builds on this module
+
+    latest = series_ui.latest_trade(view)
+    if latest is not None:
+        point, basis = latest
+        ids.extend(int(i) for i in point["fact_ids"])
+        rows.append({"metric": "Total trade (latest whole year)", "period_label": queries.year_name(point["year"], basis),
+                     "value": queries.format_usd(point["value_usd"]), "source": point["canonical_source"],
+                     "published": point["canonical_published"], "url": point["canonical_url"]})
     newest_any = queries.latest_of(trade_figures(view), False)
-    for fig, label in ((latest, "Total trade (latest full year)"), (newest_any, "Trade (part of a year)")):
-        if fig is not None and int(fig["fact_id"]) not in ids:
-            ids.append(int(fig["fact_id"]))
-            rows.append(_key_figure(fig, label, queries.format_usd(fig["effective_value_usd"])))
+    if newest_any is not None and (latest is None or str(newest_any["effective_period_end"]) > latest[0]["period_end"]):
+        ids.append(int(newest_any["fact_id"]))
+        rows.append(_key_figure(newest_any, "Trade (part of a year)",
+                                queries.format_usd(newest_any["effective_value_usd"])))
     deals = defence_deals(view).sort_values("effective_value_usd", ascending=False)
     for deal in deals.head(3).itertuples():
         ids.append(int(deal.fact_id))
@@ -682,19 +733,39 @@ def _overview_facts(view: View) -> pd.DataFrame:
 
 def briefing_pack(view: View, figures: list[tuple[str, go.Figure]]) -> str:
     """The Overview's briefing pack (HTML): its charts, its key figures and the source of every fact shown."""
-    exports = importlib.import_module("dashboard.exports")
     key_figures, _ = overview_key_figures(view)
     sources = overview_facts(view).reindex(columns=["title", "source", "published", "url"])
-    return exports.briefing_pack_html(view.pair_label, view.period_label, figures, key_figures, sources,
-                                      datetime.now().astimezone())
+    return page_pack(view, figures, key_figures, sources)
 
 
-def briefing_download(view: View, figures: list[tuple[str, go.Figure]], *, key: str) -> None:
-    """A "Download briefing pack (HTML)" button, built only when clicked; hidden without dashboard.exports."""
+def page_pack(view: View, figures: list[tuple[str, go.Figure]], key_figures: pd.DataFrame, sources: pd.DataFrame,
+              **options: Any) -> str:
+    """A page's briefing pack (HTML) for the view: ``exports.briefing_pack_html`` with the pair, period and basis
+    (``options``: its key_title, tables and official_sources)."""
+    exports = importlib.import_module("dashboard.exports")
+    period = view.period_label + ("" if view.basis == "calendar" else " (Indian fiscal years)")
+    return exports.briefing_pack_html(view.pair_label, period, figures, key_figures, sources,
+                                      datetime.now().astimezone(), **options)
+
+
+def defence_pack(view: View, figures: list[tuple[str, go.Figure]], register: pd.DataFrame,
+                 *shown: pd.DataFrame) -> str:
+    """The Defence page's pack: its charts, the register as shown, and the source of every figure behind the
+    register rows and the deliveries and deals drawn (``shown``)."""
+    behind = queries.facts_by_id(facts(view, subset=DEFENCE_FACTS), [i for ids in register["fact_ids"] for i in ids])
+    sources = pd.concat([f.reindex(columns=["title", "source", "published", "url"]) for f in (behind, *shown)],
+                        ignore_index=True)
+    return page_pack(view, figures, register.drop(columns=["fact_ids"]), sources, key_title="Register")
+
+
+def briefing_download(view: View, figures: list[tuple[str, go.Figure]], *, key: str,
+                      build: Callable[[], str] | None = None) -> None:
+    """A "Download briefing pack (HTML)" button, built only when clicked (``build``, else the Overview's pack);
+    hidden without dashboard.exports."""
     if optional("dashboard.exports") is None or view.pair is None:
         return
     pair = queries.pair_label(view.pair).replace(" ", "-")
-    st.download_button("Download briefing pack (HTML)", data=lambda: briefing_pack(view, figures),
+    st.download_button("Download briefing pack (HTML)", data=build or (lambda: briefing_pack(view, figures)),
                        file_name=f"briefing_{pair}_{date.today().isoformat()}.html", mime="text/html", key=key,
                        icon=":material/download:", on_click="ignore")
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m extractors extract FILE...` and `python -m extractors ingest PATH...`.
+"""Command line: `python -m extractors extract FILE...`, `ingest PATH...` and `reference FILE...`.
 
 The `extract` output is a contract other tools depend on: one fact per line, every key present.
 """
@@ -71,9 +71,10 @@ def extract_main(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] in ("-h", "--help"):
-        print("usage: python -m extractors {extract,ingest} ...\n\n"
+        print("usage: python -m extractors {extract,ingest,reference} ...\n\n"
               "  extract FILE... [--published YYYY-MM-DD] [--format jsonl|csv]   print facts\n"
-              "  ingest PATH... [--db FILE]                                     load into the store")
+              "  ingest PATH... [--db FILE]                                     load into the store\n"
+              "  reference FILE... [--db FILE]                                  load official statistics")
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command == "extract":
@@ -84,7 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         return ingest_main(rest)
-    print(f"error: unknown command '{command}' (use extract or ingest)", file=sys.stderr)
+    if command == "reference":  # official statistics beside the news (dashboard.reference)
+        from dashboard.reference import main as reference_main
+
+        return reference_main(rest)
+    print(f"error: unknown command '{command}' (use extract, ingest or reference)", file=sys.stderr)
     return 2
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import queries, series_ui, ui
 
 view = ui.view()
 st.title("Data")
@@ -41,11 +41,15 @@ st.caption(f"{len(shown)} of {len(facts)} figures · "
 table = shown.assign(source=queries.outlet_column(shown["source"]))  # the CSV keeps a missing outlet empty
 picked = st.dataframe(table, hide_index=True, width="stretch", key="data_table", on_select="rerun",
                       selection_mode="multi-row", column_config={
-                          "fact_id": st.column_config.NumberColumn("Fact", format="%d"),
                           "value": st.column_config.NumberColumn(format="localized"),
-                          "value_usd": st.column_config.NumberColumn("value_usd", format="localized"),
-                          "effective_value_usd": st.column_config.NumberColumn(format="localized"),
+                          "value_usd": st.column_config.NumberColumn("USD", format="localized"),
+                          "effective_value_usd": st.column_config.NumberColumn("USD (as reviewed)",
+                                                                               format="localized"),
+                          "period_label": st.column_config.TextColumn("period"),
                           "sentence": st.column_config.TextColumn(width="large"),
+                          "source": st.column_config.TextColumn("outlet"),
+                          "url": st.column_config.LinkColumn("link"),
+                          "fact_id": st.column_config.NumberColumn("Fact", format="%d"),
                       })
 
 exports = ui.optional("dashboard.exports")
@@ -63,5 +67,32 @@ else:
 
 ui.figures_behind(facts, [int(shown.iloc[i]["fact_id"]) for i in picked.selection.rows],
                   hint="Select rows to read the sentence and the article behind each figure.")
+
+st.markdown("#### Official statistics")
+st.caption("Load official trade figures to draw beside the news on the Trade page: a UN Comtrade CSV export "
+           "(the data site's or the API's download, or the earlier site's), or a CSV of your own with the columns "
+           "pair, flow, period_start, period_end, value, currency, source, url (see the README). Only a pair's "
+           "whole goods trade is kept; loading a file again changes nothing.")
+uploads = st.file_uploader("Official statistics (CSV)", type=["csv"], accept_multiple_files=True,
+                           key="data_reference", max_upload_size=50)
+if st.button("Load official statistics", key="data_reference_load", disabled=not uploads,
+             icon=":material/upload_file:"):
+    loaded = series_ui.load_reference_files(view, [(u.name, u.getvalue()) for u in uploads or []])
+    for name, reason in loaded.failed:
+        st.error(f"{ui.md_escape(name)}: not loaded: {ui.md_escape(reason)}")
+    if loaded.files:
+        st.success(f"Loaded {len(loaded.loaded)} official figures ({loaded.outcomes['new']} new, "
+                   f"{loaded.outcomes['unchanged']} unchanged, {loaded.outcomes['updated']} updated).")
+    for line in loaded.lines():
+        st.text(line)
+official = series_ui.official_table_of(view, all_pairs=scope == "all" or view.pair is None)
+if official.empty:
+    st.caption("No official statistics loaded for this selection yet.")
+else:
+    st.dataframe(official, hide_index=True, width="stretch", column_config={
+        "value": st.column_config.NumberColumn(format="localized"),
+        "value_usd": st.column_config.NumberColumn("USD", format="localized"),
+        "url": st.column_config.LinkColumn("link"),
+    })
 
 ui.cite_this_view(view, "Data" if scope == "all" else f"{view.pair_label}: data", ui.n_reports(shown))

@@ -48,6 +48,7 @@ if systems:
     deals = deals[deals["system"].isin(systems)]
 
 selections: list[list[int] | None] = [register_ids or None]
+figures = []
 if delivered.empty:
     st.caption("No deliveries reported for these systems yet.")
 else:
@@ -55,6 +56,7 @@ else:
         delivered, register, pair_label=view.pair_label, as_of=view.as_of), tuple(systems))
     selections.append(ui.chart(figure, key="defence_deliveries", name="defence deliveries by system",
                                pair_label=view.pair_label))
+    figures.append((f"{view.pair_label} defence deliveries by system", figure))
 if deals.empty:
     st.caption("No deal values reported for these systems yet.")
 else:
@@ -62,8 +64,10 @@ else:
         deals, pair_label=view.pair_label, as_of=view.as_of), tuple(systems))
     selections.append(ui.chart(figure, key="defence_deals", name="defence deal values",
                                pair_label=view.pair_label))
+    figures.append((f"{view.pair_label} defence deal values", figure))
 ui.figures_behind(view, ui.selected_ids(*selections))
-
+ui.briefing_download(view, figures, key="defence_briefing",
+                     build=lambda: ui.defence_pack(view, figures, register, delivered, deals))
 
 
 def _n_reports() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, ui
+from dashboard import charts, queries, series_ui, ui
 
 view = ui.view()
 st.title(f"{view.pair_label}: overview")
@@ -18,7 +18,7 @@ if not ui.has_facts(view):
     st.stop()
 
 trade = ui.trade_figures(view)
-latest = queries.latest_of(trade)
+latest = series_ui.latest_trade(view)
 newest_any = queries.latest_of(trade, False)
 deals = ui.defence_deals(view).sort_values("effective_value_usd", ascending=False)
 pending = queries.pending_deliveries(ui.defence_register(view))
@@ -27,13 +27,19 @@ trade_col, deals_col, pending_col = st.columns(3, border=True)
 with trade_col:
     if latest is None:
         st.metric("Latest annual trade figure", "—")
-        st.caption("No full-year trade figure reported yet.")
+        st.caption("No whole-year trade figure reported yet.")
     else:
-        st.metric(f"Total trade, {queries.text_or(latest['period_label'], latest['basis_year'])}",
-                  queries.format_usd(latest["effective_value_usd"]),
-                  help="The latest whole calendar or fiscal year any report covers.")
-        st.text(f"{queries.QUALIFIER_LABELS[latest['qualifier']]} · {queries.cited(latest)}")
-    if newest_any is not None and (latest is None or newest_any["fact_id"] != latest["fact_id"]):
+        point, basis = latest
+        change = (f"{point['change'] * 100:+.1f} % on {queries.year_name(point['previous_year'], basis)}"
+                  if pd.notna(point["change"]) else None)
+        st.metric(f"Total trade, {queries.year_name(point['year'], basis)}", queries.format_usd(point["value_usd"]),
+                  delta=change, delta_color="off",
+                  help="The latest whole calendar or Indian fiscal year of the trade series (Trade page): the "
+                       "canonical value of that year's reports.")
+        st.text(f"{queries.QUALIFIER_LABELS.get(point['qualifier'], point['qualifier'])} · "
+                f"{point['canonical_source']}, {queries.text_or(point['canonical_published'], 'undated')} · "
+                f"{point['n_reports']} report{'s' if point['n_reports'] != 1 else ''}")
+    if newest_any is not None and (latest is None or str(newest_any["effective_period_end"]) > latest[0]["period_end"]):
         st.caption("Since then, for part of a year:")
         st.text(f"{queries.text_or(newest_any['period_label'], 'period not stated')}: "
                 f"{queries.format_usd(newest_any['effective_value_usd'])} ({queries.cited(newest_any)})")

@@ -139,8 +139,12 @@ def test_sidebar_defaults_to_india_russia_and_says_how_fresh_the_data_is(facts_d
 
 
 @pytest.mark.parametrize("page, params, expected", [
-    ("pages/trade.py", {}, {"pair": "India–Russia", "from": "2018", "to": "2030", "basis": "calendar",
+    # the period opens on the years the stories report on (2018–2024), not on the $100 billion target's 2030
+    ("pages/trade.py", {}, {"pair": "India–Russia", "from": "2018", "to": "2024", "basis": "calendar",
                             "metric": ["trade_total", "exports", "imports", "target"]}),
+    ("pages/trade.py", {"basis": "fiscal"}, {"basis": "fiscal", "from": "2017", "to": "2023"}),  # FY2017-18 on
+    ("pages/trade.py", {"compare": ["India–United States"]}, {"compare": "India–United States"}),
+    ("pages/defence.py", {"basis": "fiscal"}, {"basis": "fiscal"}),  # the basis is the sidebar's, on every page
     ("pages/trade.py", {"basis": "fiscal", "metric": "exports"}, {"basis": "fiscal", "metric": "exports"}),
     ("pages/defence.py", {"system": "S-400"}, {"system": "S-400"}),
     ("pages/data.py", {"metric": "trade_total", "source": "Fixture Wire"},
@@ -227,7 +231,7 @@ def test_year_basis_decides_what_counts_as_a_whole_year(facts_db: Path, basis: s
 def test_basis_control_changes_the_chart_and_the_url(facts_db: Path, clicked: str | None, basis: str,
                                                       axis_title: str) -> None:
     at = open_page("pages/trade.py")
-    at.segmented_control(key="trade_basis").set_value(clicked).run()
+    at.sidebar.segmented_control(key="sidebar_basis").set_value(clicked).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["basis"] == basis
     assert spec(at)["layout"]["xaxis"]["title"]["text"] == axis_title
