@@ -50,7 +50,9 @@ class SentenceView:
         if self._keywords is None:
             found = [(k.start(), k.end(), rules.keyword_metric[k.lastgroup])
                      for k in rules.metric_keywords.finditer(lower, self.start, self.end)]
-            self._keywords = [(s, e, metric, rules.metric_rank[metric]) for s, e, metric in found]
+            self._keywords = [(s, e, metric, rules.metric_rank[metric]) for s, e, metric in found
+                              if not (rules.metric_not_after[metric] and
+                                      _word_before(lower, s) in rules.metric_not_after[metric])]
         return self._keywords
 
 
@@ -61,6 +63,12 @@ class SentenceView:
                                 for cue in pattern.finditer(lower, self.start, self.end)]
                                for table in (rules.status_before, rules.status_after))  # type: ignore[assignment]
         return self._cues  # type: ignore[return-value]
+
+
+def _word_before(lower: str, at: int) -> str:
+    """The word just before `at` ("surface" in "against surface targets")."""
+    words = lower[max(0, at - 30):at].split()
+    return words[-1].strip(",;:()\"'") if words else ""
 
 
 @dataclass

@@ -209,12 +209,13 @@ def load_metrics(path: Path) -> dict[str, dict[str, Any]]:
     if not isinstance(data, dict):
         raise fail(path, data, "expected a mapping of metric definitions")
     for name, spec in data.items():
-        expect_keys(path, spec, {"label", "description", "kinds", "keywords"},
+        expect_keys(path, spec, {"label", "description", "kinds", "keywords", "not_after"},
                      {"label", "description", "kinds", "keywords"}, rule=f"metric {name}")
         for kind in string_list(path, spec, spec["kinds"], "kinds", f"metric {name}"):
             if kind not in KINDS:
                 raise fail(path, spec, f"unknown kind '{kind}'", f"metric {name}")
         string_list(path, spec, spec["keywords"], "keywords", f"metric {name}")
+        string_list(path, spec, spec.get("not_after", []), "not_after", f"metric {name}")
     if "other" not in data:
         raise fail(path, data, "metric 'other' must be defined")
     return dict(data)
@@ -223,7 +224,7 @@ def load_metrics(path: Path) -> dict[str, dict[str, Any]]:
 def load_statuses(path: Path, metrics: dict[str, Any]) -> dict[str, Any]:
     """statuses.yaml: cue phrases per status, and the words that move a cue into the future or make it an order."""
     data = read_yaml(path)
-    expect_keys(path, data, {"statuses", "future", "order_words", "capacity"}, {"statuses"})
+    expect_keys(path, data, {"statuses", "future", "order_words", "capacity", "part_of"}, {"statuses"})
     if not isinstance(data["statuses"], dict):
         raise fail(path, data, "statuses must map a status to its cues")
     for name, spec in data["statuses"].items():
@@ -235,7 +236,8 @@ def load_statuses(path: Path, metrics: dict[str, Any]) -> dict[str, Any]:
         string_list(path, spec, spec["before"], "before", f"status {name}")
         string_list(path, spec, spec["after"], "after", f"status {name}")
     return {"statuses": dict(data["statuses"]),
-            **{key: string_list(path, data, data.get(key) or [], key) for key in ("future", "order_words", "capacity")}}
+            **{key: string_list(path, data, data.get(key) or [], key) for key in ("future", "order_words", "capacity",
+                                                                                     "part_of")}}
 
 
 def load_items(path: Path) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from extractors.pattern_building import (
     placeholder_needles,
     placeholders,
     stem_regex,
+    stem_trie,
     symbol_alternation,
     trie,
 )
@@ -78,12 +79,14 @@ class Rules:
     fiscal_start: dict[str, int]            # country -> month its fiscal year starts in, where the file says
     metrics: dict[str, dict[str, Any]]
     metric_rank: dict[str, int]             # metric -> its place in the file's order (ties go to the lower)
+    metric_not_after: dict[str, frozenset[str]]  # metric -> words after which its keywords mean something else
     statuses: dict[str, dict[str, Any]]
     status_before: list[tuple[str, Any]]
     status_after: list[tuple[str, Any]]
     status_future: Any                      # a future or intention marker ("will", "plans to"), lowered text
     order_words: Any                        # a word that makes building an order ("contract", "signed")
     capacity: Any                           # a capacity phrase ("can build"): the count is not a figure
+    part_of: Any                            # "among them": the count after it is part of the figure before
     nouns: dict[str, str]                   # lower surface -> canonical noun
     noun_family: dict[str, str]             # canonical noun -> family ("fighter jet" -> aircraft)
     kinds: frozenset[str]                   # lower-case words that stay in a generic item ("stealth")
@@ -158,12 +161,15 @@ def load_rules(directory: str | Path | None = None) -> Rules:
         countries=countries, country_regex=country_regex, alias_to_country=alias_to_country, home=home,
         fiscal_start={c: spec["fiscal_year_start"] for c, spec in countries.items() if spec.get("fiscal_year_start")},
         metrics=metrics, metric_rank={name: i for i, (name, _) in enumerate(keyword_lists)},
+        metric_not_after={name: frozenset(w.lower() for w in spec.get("not_after", [])) for name, spec in metrics.items()},
         statuses=statuses["statuses"],
         status_before=phrase_regexes(statuses["statuses"], "before"),
         status_after=phrase_regexes(statuses["statuses"], "after"),
         status_future=re.compile(stem_regex(statuses["future"]) if statuses["future"] else "(?!)"),
         order_words=re.compile(stem_regex(statuses["order_words"]) if statuses["order_words"] else "(?!)"),
         capacity=re.compile(stem_regex(statuses["capacity"]) if statuses["capacity"] else "(?!)"),
+        part_of=re.compile(r"[,:(\s](?:" + stem_trie(statuses["part_of"]) + r")\s+(?:the\s+)?\Z" if statuses["part_of"]
+                           else "(?!)"),
         nouns=items["nouns"], noun_family=items["family"], kinds=frozenset(w.lower() for w in items["kinds"]),
         system_alias={**{a.upper(): c for a, c in systems["alias"].items()}, **systems["alias"]},
         designation_origin=systems["origin"], designation_noun=systems["noun_of"],

@@ -39,7 +39,8 @@ def resolve(story: Story, figure: Figure, place: Place, before: list[Figure]) ->
     if re.search(r"\b(?:remaining|final|last)\b", lower[fact.start:fact.end]):
         return "remaining", "delivery"
     # A cue inside another figure, or just before it ("the remaining four, three will arrive"), is that figure's.
-    others = [(f.fact.start - 12, f.fact.end) for f in place.sentence.figures if f is not figure]
+    others = [(f.fact.start - 12, f.fact.end) for f in place.sentence.figures
+              if f is not figure and not _part_of(story, f, figure)]
     for index in place.chain + [None]:
         span = (place.sentence.start, place.sentence.end) if index is None else \
             (place.clauses[index].start, place.clauses[index].end)
@@ -51,6 +52,14 @@ def resolve(story: Story, figure: Figure, place: Place, before: list[Figure]) ->
         last = previous[-1].fact
         return last.status, _act(last.status, "")
     return None, None
+
+
+def _part_of(story: Story, whole: Figure, part: Figure) -> bool:
+    """Whether `part` is listed as a part of `whole`, written before it in the sentence ("more than $1.1 billion of
+    U.S. weapons, among them 60 anti-ship missiles")."""
+    gap = (whole.fact.end, part.fact.start)
+    return 0 <= gap[1] - gap[0] <= 80 and bool(story.rules.part_of.search(story.lower, *gap)) and \
+        ";" not in story.lower[gap[0]:gap[1]]
 
 
 def _nearest_cue(story: Story, figure: Figure, span: tuple[int, int], others: list[tuple[int, int]]

@@ -41,9 +41,12 @@ _REPORTED = re.compile(r"\b(?:said|says|told|announced|stated|confirmed|added|no
 # A back-reference to the deal the story is about: the figure takes its date.
 _BACK_REFERENCE = re.compile(r"\b(?:the|this|that)\s+(?:deal|contract|sale|agreement|order|purchase|approval|"
                              r"acquisition|package)\b|\bunder\s+the\b")
+# Words just before a figure that make it the base another is compared with ("against", "up from").
+_COMPARED_WITH = re.compile(r"\b(?:against|compared\s+(?:with|to)|versus|vs\.?|from|than|over)\s+(?:the\s+)?\Z")
 _FUTURE = re.compile(r"\b(?:will|shall|to be|due|expected to|scheduled|set to|next)\b")
-_SIGNING = re.compile(r"\b(?:signed|signs|sign|signing|inked|agreed|agrees|approved|approves|approval|cleared|clears|"
-                      r"clearance|concluded|awarded|sealed|seals|finali[sz]ed|placed|announced|accorded)\b")
+_SIGNING = re.compile(r"\b(?:signed|signs|sign|signing|inked|inks|ink|agreed|agrees|agree|approved|approves|approve|"
+                      r"approval|cleared|clears|clear|clearance|concluded|concludes|awarded|awards|sealed|seals|seal|"
+                      r"finali[sz]ed|finali[sz]es|placed|places|announced|announces|accorded|okays|nods)\b")
 
 
 def category(figure: Figure, act: str | None) -> str:
@@ -137,7 +140,8 @@ class Timeline:
             if n == 0 and not inside and kind in ("flow", "deal"):  # a period bound to a neighbour in the clause
                 inside = [p for i, p in usable if clause.start <= p.start_offset < clause.end and i in bound
                           and p.role != "comparison" and (kind == "deal" or p.grain not in ("day", "week"))
-                          and (kind == "flow" or bound[i].fact.start < fact.start)]
+                          and (kind == "flow" or bound[i].fact.start < fact.start)
+                          and not self._base_of_comparison(figure, bound[i])]
             if inside:
                 return min(inside, key=lambda p: (_gap(p, fact.start, fact.end), p.start_offset > fact.start))
         if kind == "delivery":
@@ -146,11 +150,19 @@ class Timeline:
         if whole:
             return min(whole, key=lambda p: (_gap(p, fact.start, fact.end), p.start_offset > fact.start))
         if kind == "flow":
-            main = [p for p in sentence.periods if p.role in ("point", "anaphor") and p.grain not in ("day", "week")
-                    and not p.shift_months]
+            main = [p for i, p in enumerate(sentence.periods) if p.role in ("point", "anaphor")
+                    and p.grain not in ("day", "week") and not p.shift_months
+                    and not (i in bound and self._base_of_comparison(figure, bound[i]))]
             if main:
                 return main[0]
         return None
+
+    def _base_of_comparison(self, figure: Figure, other: Figure) -> bool:
+        """"a deficit of $101 billion, against $69 billion in 2021": the later figure is the base the first is set
+        against, and its period is its own."""
+        if other.fact.start < figure.fact.end:
+            return False
+        return bool(_COMPARED_WITH.search(self.story.lower, figure.fact.end, other.fact.start))
 
     def _paired(self, figure: Figure, place: Place) -> Period | None:
         """"US$ 2.2 billion (NT$70.3 billion)": the figure in brackets is the one before it in another currency; a
@@ -249,7 +261,21 @@ class Timeline:
                 if dated and _SIGNING.search(lower, sentence.start, sentence.end):
                     self._event = dated[0]
                     break
+            if self._event is None:
+                self._event = self._headline_event()
         return self._event or None
+
+    def _headline_event(self) -> Period | None:
+        """A headline that reports a signing or an approval and names no period of its own ("India, US seal
+        $3 billion helicopter deals", "Washington clears arms package"): the news of the day it was published."""
+        story = self.story
+        headline = story.sentences[0] if story.sentences else None
+        if headline is None or headline.periods or story.published is None or \
+                not _SIGNING.search(story.lower, headline.start, headline.end):
+            return None
+        day = story.published
+        return Period(headline.start, headline.start, day, day, day.isoformat(), grain="day", event="deal",
+                      full_start=day, full_end=day)
 
     def _anaphor(self, sentence: SentenceView, period: Period) -> Period | None:
         """"over that period", "for the month": the period named last, in the sentence or before it."""

@@ -63,6 +63,9 @@ TIMELINE = [
          [fig("about $16 billion", period_start="2001-01-01", period_end=None)], id="since-a-year"),
     Case("Trade with Russia currently stands at $65 billion.", [fig("$65 billion", period_start=None)],
          id="a-present-state-has-no-period"),
+    Case("India-China trade hits a record in 2022\nThat left India with a trade deficit of $101 billion, against "
+         "$69 billion in 2021.", [fig("$101 billion", period_label="2022"), fig("$69 billion", period_label="2021")],
+         published="2023-01-13", id="the-base-compared-against-keeps-its-period-to-itself"),
 ]
 
 
@@ -89,6 +92,15 @@ DEALS = [
     Case("The contract signed in 2016 covered four frigates, and two were delivered in 2024.",
          [fig("four frigates", period_label="2016"), fig("two were delivered", period_label="2024")],
          id="signing-and-delivery-dates-kept-apart"),
+    Case("Poland and Korea seal $1.6 billion rocket launcher deal\nThe contract covers 72 launchers.",
+         [fig("$1.6 billion", metric="deal_value", period_label="2024"),
+          fig("72 launchers", status="ordered", period_label="2024")],
+         published="2024-04-26", id="a-headline-signing-is-the-days-news"),
+    Case("India signed the S-400 deal in 2018: why it still matters\nThe contract covered five squadrons worth "
+         "$5.43 billion.",
+         [fig("five squadrons", item="S-400", period_label=None), fig("$5.43 billion", metric="deal_value",
+                                                                        period_label=None)],
+         published="2024-04-26", id="a-headline-naming-its-own-year-is-not-the-days-news"),
 ]
 
 
@@ -148,6 +160,8 @@ STATUS = [
          id="building-under-a-contract-is-an-order"),
     Case("The air force operates a fleet of 272 jets.", [fig("272 jets", status="in_service")], id="in-service"),
     Case("India plans to buy 114 fighter jets.", [fig("114 fighter jets", status="planned")], id="plans-to-buy"),
+    Case("Taiwan may buy $1.1 billion of weapons, among them 60 anti-ship missiles.",
+         [fig("$1.1 billion"), fig("60 anti-ship missiles", status="planned")], id="a-listed-part-shares-the-cue"),
 ]
 
 
@@ -174,6 +188,10 @@ METRICS = [
          id="crude-imports-are-energy"),
     Case("India signed a $400 million deal with Israel.", [fig("$400 million", metric="deal_value")],
          id="the-noun-after-the-figure"),
+    Case("Washington approved a $1.1 billion arms package for Taiwan.", [fig("$1.1 billion", metric="deal_value")],
+         id="an-arms-package-is-a-deal"),
+    Case("The missiles can be used against surface targets, $85.6 million of the deal.",
+         [fig("$85.6 million", metric="deal_value")], id="targets-a-missile-hits-are-not-a-goal"),
 ]
 
 
