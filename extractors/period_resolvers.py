@@ -143,9 +143,11 @@ def r_fiscal_relative(g: dict, ctx: Context) -> Span | None:
         return None
     rel = g["rel"].lower()
     current = fiscal_year_of(ctx.published, ctx.fiscal_start)
-    if rel in ("last", "previous", "past", "preceding"):  # "the previous fiscal": before the one just named
+    if rel in ("previous", "preceding"):  # "the previous fiscal": before the one just named
         span = _fy(current - 1, ctx)
         return replace(span, shift_months=-12)
+    if rel in ("last", "past"):  # "the last fiscal", like "last year": the one before publication's
+        return replace(_fy(current - 1, ctx), role="point")
     span = _fy(current + (1 if rel == "next" else 0), ctx)
     return replace(span, role="point")
 

@@ -123,13 +123,17 @@ class Timeline:
         sentence = place.sentence
         bound = self._bound(sentence)
         mine = [sentence.periods[i] for i, f in bound.items() if f is figure]
-        if mine:
+        if mine and not self._change_from(figure, mine[0]):
             return mine[0]
         fact = figure.fact
         paired = self._paired(figure, place)
         if paired is not None:
             return paired
-        usable = [(i, p) for i, p in enumerate(sentence.periods) if _fits(p, kind)]
+        when = self._when_clause(place, fact.start) if fact.metric != "target" else None
+        if when is not None:
+            return when
+        usable = [(i, p) for i, p in enumerate(sentence.periods) if _fits(p, kind)
+                  and not (bound.get(i) is figure and self._change_from(figure, p))]
         # A base of comparison is never free; "a year earlier" only stands for the figure's period when written
         # ahead of it ("The following month it signed ...").
         free = [(i, p) for i, p in usable if i not in bound and p.role != "comparison"
@@ -156,6 +160,28 @@ class Timeline:
             if main:
                 return main[0]
         return None
+
+    def _change_from(self, figure: Figure, period: Period) -> bool:
+        """"up 1.9 per cent from 2023": a change measured from a period is about the period after it, not since."""
+        fact = figure.fact
+        return fact.kind == "percent" and period.role == "since" and period.start_offset > fact.end and \
+            bool(re.fullmatch(r"\s+from\s+(?:the\s+)?", self.story.lower[fact.end:period.start_offset]))
+
+    def _when_clause(self, place: Place, at: int) -> Period | None:
+        """"up 1.9 per cent from 2023, when trade jumped 26.3 per cent": the period just before ", when" is the
+        time of the clause it opens, whatever it was to the clause before."""
+        own = place.own
+        if own.kind != "relative" or not self.story.lower.startswith(", when ", own.start) or \
+                any(own.start <= p.start_offset < at for p in place.sentence.periods):
+            return None  # a period the clause names before the figure is its own
+        before = [p for p in place.sentence.periods if own.start - 3 <= p.end_offset <= own.start]
+        if not before or before[-1].full_start is None or before[-1].full_end is None:
+            return None
+        period = before[-1]
+        start, end = period.full_start, period.full_end
+        label = str(start.year) if period.grain == "year" else period.label if period.role == "point" else \
+            f"{start.isoformat()} to {end.isoformat()}"
+        return replace(period, start=start, end=end, role="point", label=label)
 
     def _base_of_comparison(self, figure: Figure, other: Figure) -> bool:
         """"a deficit of $101 billion, against $69 billion in 2021": the later figure is the base the first is set

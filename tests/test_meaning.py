@@ -66,6 +66,14 @@ TIMELINE = [
     Case("India-China trade hits a record in 2022\nThat left India with a trade deficit of $101 billion, against "
          "$69 billion in 2021.", [fig("$101 billion", period_label="2022"), fig("$69 billion", period_label="2021")],
          published="2023-01-13", id="the-base-compared-against-keeps-its-period-to-itself"),
+    Case("China-Russia trade hit a record last year\nThe figure was up 1.9 per cent from 2023, when trade jumped "
+         "26.3 per cent to $240.1 billion.",
+         [fig("1.9 per cent", period_label="2024"), fig("26.3 per cent", period_label="2023"),
+          fig("$240.1 billion", period_label="2023")], published="2025-01-13",
+         id="a-change-from-a-year-and-the-when-clause-after-it"),
+    Case("Imports from Russia grew to $61.44 billion in the last fiscal.", [fig("$61.44 billion",
+                                                                            period_label="FY2023-24")],
+         published="2024-05-19", id="the-last-fiscal-is-the-one-before-publication"),
 ]
 
 
