@@ -64,6 +64,8 @@ def resolve(story: Story, figure: Figure, place: Place) -> str:
     metric = metric or _in_clauses(keywords, fact.start, fact.end, place, lower)
     if metric == "imports" and _energy(story, figure, place):
         return "energy_imports"
+    if metric == "imports" and fact.kind == "percent" and any(k[2] == "arms_import_share" for k in keywords):
+        return "arms_import_share"  # "the second-largest arms importer, with 8.3 percent of global imports"
     if metric:
         return metric
     if keywords:

@@ -23,6 +23,7 @@ _DELIVERY_WORDS = re.compile(r"deliver|arriv|hand|ship|reach|induct|suppl|sent|s
 _REMAINING_AT = re.compile(r"(?:remaining|final|last|rest\s+of\s+the|outstanding)\s+(?:\w+\s+)?\Z")
 # Building as the purpose of a contract ("to build", "for building", "were to be constructed"), not building now.
 _INTENT_TO_BUILD = re.compile(r"(?:to|for)\s|(?:were|was|are|is)\s+to\s+be\s|to\s+be\s")
+_WILL_BE_BUILT = re.compile(r"(?:will|would|shall)\s+be\s|(?:are|is)\s+to\s+be\s|to\s+be\s")
 FUTURE_REACH = 30  # characters before a cue in which "will" or "plans to" changes its tense
 
 
@@ -39,7 +40,7 @@ def resolve(story: Story, figure: Figure, place: Place, before: list[Figure]) ->
     if re.search(r"\b(?:remaining|final|last)\b", lower[fact.start:fact.end]):
         return "remaining", "delivery"
     # A cue inside another figure, or just before it ("the remaining four, three will arrive"), is that figure's.
-    others = [(f.fact.start - 12, f.fact.end) for f in place.sentence.figures
+    others = [(_claim_start(lower, f), f.fact.end) for f in place.sentence.figures
               if f is not figure and not _part_of(story, f, figure)]
     for index in place.chain + [None]:
         span = (place.sentence.start, place.sentence.end) if index is None else \
@@ -52,6 +53,13 @@ def resolve(story: Story, figure: Figure, place: Place, before: list[Figure]) ->
         last = previous[-1].fact
         return last.status, _act(last.status, "")
     return None, None
+
+
+def _claim_start(lower: str, other: Figure) -> int:
+    """Where the words another figure claims begin: up to 12 characters before it, never across an opening
+    bracket ("a $5.43-billion deal (about ₹40,000 crore)": the deal is not the bracketed figure's)."""
+    start = other.fact.start
+    return max(start - 12, lower.rfind("(", start - 12, start) + 1)
 
 
 def _part_of(story: Story, whole: Figure, part: Figure) -> bool:
@@ -93,6 +101,8 @@ def _with_tense(story: Story, cue: tuple[str, int, int], span: tuple[int, int], 
     if name == "under_construction" and _INTENT_TO_BUILD.match(words) and \
             rules.order_words.search(lower, min(span[0], sentence_start), start):
         name = "ordered"  # "signed a contract to build 48", "under the contract, two ships were to be built": an order
+    elif name == "under_construction" and (_WILL_BE_BUILT.match(words) or future):
+        name = "planned"  # "three more submarines that would be built", "plans to build": not started yet
     if name in ("delivered", "ordered", "in_service") and future and not words.startswith(("took", "has", "have", "had")):
         name = "planned"  # "will be delivered", "plans to order", "will bring the fleet to 62"
     return name, _act(name, words)

@@ -170,6 +170,11 @@ STATUS = [
     Case("India plans to buy 114 fighter jets.", [fig("114 fighter jets", status="planned")], id="plans-to-buy"),
     Case("Taiwan may buy $1.1 billion of weapons, among them 60 anti-ship missiles.",
          [fig("$1.1 billion"), fig("60 anti-ship missiles", status="planned")], id="a-listed-part-shares-the-cue"),
+    Case("India signed a $5.43-billion deal (about Rs 40,000 crore) with Russia for five S-400 squadrons.",
+         [fig("$5.43-billion"), fig("about Rs 40,000 crore"), fig("five S-400 squadrons", status="ordered")],
+         id="a-bracketed-figure-claims-no-cue-outside-its-brackets"),
+    Case("India weighs three more submarines that would be built by Mazagon Dock.",
+         [fig("three more submarines", status="planned")], id="to-be-built-is-planned"),
 ]
 
 
@@ -198,6 +203,8 @@ METRICS = [
          id="the-noun-after-the-figure"),
     Case("Washington approved a $1.1 billion arms package for Taiwan.", [fig("$1.1 billion", metric="deal_value")],
          id="an-arms-package-is-a-deal"),
+    Case("India was the second-largest arms importer, accounting for 8.3 percent of global imports.",
+         [fig("8.3 percent", metric="arms_import_share")], id="a-share-of-imports-in-an-arms-sentence"),
     Case("The missiles can be used against surface targets, $85.6 million of the deal.",
          [fig("$85.6 million", metric="deal_value")], id="targets-a-missile-hits-are-not-a-goal"),
 ]
