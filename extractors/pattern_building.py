@@ -242,6 +242,8 @@ def placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, 
     pct = r"(?:%(?![0-9A-Fa-f]{2})|\bper\s?cents?\b|\bpercent(?:s|age)?\b|\bpc\b|\bpercentage\s+points?\b)"
     dash = r"\s*(?:-|–|—|\bto\b)\s*"
     fraction = r"\b" + alternation(list(vocab["fractions"])) + r"\b"
+    change = stem_trie([w.lower() for w in vocab.get("changes", [])])
+    hedge = alternation(list(vocab["hedges"]))  # phrase -> qualifier
     modifiers = alternation(items["kinds"] + items["fillers"])
     nouns = alternation(list(items["nouns"]))
     desig = designation_source(systems)
@@ -262,6 +264,7 @@ def placeholders(vocab: dict[str, Any], items: dict[str, Any], units: dict[str, 
         "cur": f"(?P<cur>{cur})", "cur2": f"(?P<cur2>{cur})",
         "curword": f"(?P<curword>{curword})",
         "unit": f"(?P<unit>{unit})", "pct": pct, "dash": dash, "fraction": f"(?P<frac>{fraction})",
+        "change": rf"\b{change}", "hedge": f"(?:{hedge})",
         "modifiers": f"(?:{modifiers})", "item": rf"(?P<item>{nouns})\b",
         "designation": f"(?P<desig>{desig})", "unit_noun": f"(?:{unit_noun})", "name": f"(?P<name>{name})",
     }
