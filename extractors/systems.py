@@ -41,7 +41,23 @@ def is_designation(surface: str, rules: Rules) -> bool:
 def designation_spans(text: str, start: int, rules: Rules) -> list[tuple[int, int, str]]:
     """Every designation-shaped word from `start` on, (start, end, surface): one scan per document serves the
     rules' prefilter, the check that a count's number is not part of a name, and the systems register."""
-    return [(m.start(), m.end(), m.group(0)) for m in rules.designation_regex.finditer(text, start)]
+    found: list[tuple[int, int, str]] = []
+    search = rules.designation_regex.search
+    while (m := search(text, start)) is not None:
+        surface = m.group(0)
+        first = surface.split(None, 1)[0]
+        if first in rules.not_names and len(first) < len(surface) and not _listed_head(surface, rules):
+            start = m.start() + len(first)  # "The 60 AGM-84L-1 Harpoon": look again after the word that is no name
+            continue
+        found.append((m.start(), m.end(), surface))
+        start = m.end()
+    return found
+
+
+def _listed_head(surface: str, rules: Rules) -> bool:
+    """Whether the designation begins with a listed name ("Project 75I", "Type 99 tanks")."""
+    words = surface.split()
+    return any(" ".join(words[:n]) in rules.system_alias for n in range(len(words), 0, -1))
 
 
 def scan_systems(text: str, spans: list[tuple[int, int, str]], rules: Rules) -> list[tuple[int, int, str, str | None]]:

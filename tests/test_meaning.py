@@ -142,6 +142,9 @@ ITEMS = [
          id="another-n-takes-the-item-before"),
     Case("China's Type 99 main battle tank and the Arrow 3 missile defence system.", [],
          id="numbers-inside-names-are-not-counts"),
+    Case("The 60 AGM-84L-1 Harpoon Block II missiles cost $355 million.",
+         [fig("60 AGM-84L-1 Harpoon Block II missiles", item="Harpoon"), fig("$355 million")],
+         id="a-count-after-a-capitalised-word-is-still-a-count"),
     Case("The shipyard can build 11 submarines at the same time.", [], id="a-capacity-is-not-a-figure"),
     Case("The two countries held talks on a two-day visit.", [], id="two-countries-not-a-count"),
 ]
