@@ -1,10 +1,11 @@
-"""The document pass: what each figure means, decided with the whole story in view.
+"""What the document pass reads: the story, each sentence with its periods, countries, systems, clauses and
+figures, and where a figure stands in its sentence (extractors.document_pass runs the pass).
 
-The sentence pass (extractors.engine) finds figures and their values. This pass walks the story in order
-and gives each figure its item and status (counts), metric, period and parties, looking in the figure's own
-clause first, then its sentence, then what the story said before: the headline's period holds until another
-is named, "the remaining two" means the system named earlier, a story about India and the United States
-gives that pair to a figure whose sentence names no country.
+The sentence pass (extractors.engine) finds figures and their values. The document pass walks the story in
+order and gives each figure its item and status (counts), metric, period and parties, looking in the figure's
+own clause first, then its sentence, then what the story said before: the headline's period holds until
+another is named, "the remaining two" means the system named earlier, a story about India and the United
+States gives that pair to a figure whose sentence names no country.
 
 >>> from extractors import extract_text
 >>> text = "India-US trade in 2022-23\\nExports rose to $78 billion, while imports grew to $50 billion."
@@ -106,77 +107,3 @@ def place_of(story: Story, figure: Figure) -> Place:
     clauses = sentence.clauses(story.lower)
     index = clause_at(clauses, figure.fact.start)
     return Place(sentence, clauses, index, clause_chain(clauses, index))
-
-
-def resolve(story: Story, figures: list[Figure]) -> list[Figure]:
-    """Give every figure its meaning, in text order; drop counts whose thing cannot be found."""
-    from extractors import metric, parties, status, systems, timeline
-
-    register = systems.Register(story)
-    line = timeline.Timeline(story)
-    kept: list[Figure] = []
-    by_sentence: dict[int, list[Figure]] = {}
-    for figure in figures:
-        by_sentence.setdefault(figure.sentence, []).append(figure)
-    for sentence in story.sentences:
-        register.enter(sentence)
-        here: list[Figure] = []
-        for figure in by_sentence.get(sentence.index, ()):
-            place = place_of(story, figure)
-            fact = figure.fact
-            if fact.kind == "count":
-                fact.status, act = status.resolve(story, figure, place, kept)
-                if fact.status == "capacity":
-                    continue  # "the yard can build 11 submarines": not a figure of the relationship
-                if not register.resolve_item(figure, place):
-                    continue
-                fact.metric = metric.for_count(story.rules, fact.status, act)
-            else:
-                act = None
-                fact.metric = metric.resolve(story, figure, place)
-                if fact.kind == "physical" and fact.metric != "other":
-                    story.last_physical_metric = fact.metric
-                if fact.metric == "deal_value":
-                    fact.item = register.system_in_reach(place, figure)
-            period = line.period_for(figure, place, act)
-            if period is not None:
-                fact.period_start = period.start.isoformat() if period.start else None
-                fact.period_end = period.end.isoformat() if period.end else None
-                fact.period_label = period.label
-            parties.resolve(story, figure, place)
-            register.record(figure)
-            kept.append(figure)
-            here.append(figure)
-        line.after_sentence(sentence, here)
-    link_repeated_counts(kept, story.rules)
-    return kept
-
-
-def link_repeated_counts(figures: list[Figure], rules: Rules) -> None:
-    """The same number of the same kind of thing, told twice in a story, is one figure: "60 anti-ship missiles"
-    in the lead and "the 60 Harpoon Block II missiles" later. A count that names no system takes the system of
-    its twin; one without a status or period takes its twin's."""
-    counts = [f for f in figures if f.fact.kind == "count" and f.fact.value is not None]
-    for figure in counts:
-        fact = figure.fact
-        twins = [t for t in counts if t is not figure and t.fact.value == fact.value and
-                 _same_family(rules, fact.item_noun, t.fact.item_noun or t.fact.item)]
-        named = [t for t in twins if t.fact.item in rules.designation_noun or t.designation]
-        if named and not (fact.item in rules.designation_noun or figure.designation):
-            fact.item = named[0].fact.item
-        for twin in twins:
-            if twin.fact.item != fact.item:
-                continue
-            if fact.status is None and twin.fact.status:
-                fact.status, fact.metric = twin.fact.status, twin.fact.metric
-            if not (fact.period_start or fact.period_end) and (twin.fact.period_start or twin.fact.period_end):
-                fact.period_start, fact.period_end = twin.fact.period_start, twin.fact.period_end
-                fact.period_label = twin.fact.period_label
-
-
-def _same_family(rules: Rules, noun: str | None, other: str | None) -> bool:
-    """Whether two counted things are of one family ("anti-ship missile" and "Harpoon"); unknown is not."""
-    family = rules.noun_family.get(noun or "")
-    other_family = rules.noun_family.get(other or "") or rules.noun_family.get(
-        rules.designation_noun.get(other or "", ""))
-    return family is not None and family not in ("any", "other") and family == other_family

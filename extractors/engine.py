@@ -17,7 +17,8 @@ from datetime import date
 import regex
 
 from extractors.budget import Budget, Expired
-from extractors.context import SentenceView, Story, resolve
+from extractors.context import SentenceView, Story
+from extractors.document_pass import resolve
 from extractors.figures import Figure, build_figure
 from extractors.fx import usd_rate, warm_up
 from extractors.lowered import lowered
