@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.queries import MISSING_OUTLET, map_unique, outlet_column, text_or, unnamed
-from dashboard.store import is_blank
+from datastore.store import is_blank
 
 DEFAULT_TOLERANCE = 0.05
 REVIEWED = ("accept", "correct")

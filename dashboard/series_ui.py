@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, series, store, ui
+from dashboard import queries, series, ui
+from datastore import store
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -147,7 +148,7 @@ def official_table_of(view: ui.View, *, all_pairs: bool = False) -> pd.DataFrame
 
 def load_reference_files(view: ui.View, files: list[tuple[str, bytes]]) -> Any:
     """Store official statistics uploaded on a page (``reference.load_files``); the cached reads are cleared."""
-    from dashboard import reference
+    from datastore import reference
 
     try:
         return reference.load_files(files, view.db)

@@ -30,7 +30,8 @@ import streamlit as st
 # that is not plain ASCII ("Apr–Mar"): load it with the app rather than inside the first page run showing one.
 import streamlit.emojis  # noqa: F401
 
-from dashboard import queries, store
+from dashboard import queries
+from datastore import store
 
 logger = logging.getLogger(__name__)
 
@@ -849,7 +850,7 @@ def _extract_upload(data: bytes, name: str, published: str | None = None) -> tup
 
 def save_documents(view: View, docs: Sequence[tuple[Any, list[Any]]]) -> list[tuple[str, str]]:
     """Store each (Document, facts); returns (title, outcome) pairs and clears the cached reads."""
-    from dashboard.fetching import is_web_address
+    from datastore.fetching import is_web_address
     from extractors import EXTRACTOR_VERSION
 
     outcomes = []

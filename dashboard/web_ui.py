@@ -11,8 +11,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import feeds, store, ui
-from dashboard.fetching import check_address, is_web_address
+from dashboard import ui
+from datastore import feeds, store
+from datastore.fetching import check_address, is_web_address
 
 FETCH_CACHE_S = 15 * 60  # a page read for the preview is not fetched again on every rerun of the page
 
@@ -50,7 +51,7 @@ def read_url(url: str) -> tuple[Any, list[Any], str | None]:
 
 @st.cache_data(show_spinner="Fetching and reading the page…", max_entries=64, ttl=FETCH_CACHE_S)
 def _read_url(url: str) -> tuple[Any, list[Any], str | None]:
-    from dashboard.webpage import read_url as fetch_and_read
+    from datastore.webpage import read_url as fetch_and_read
     from extractors import BudgetExceeded, InputError, extract
 
     try:
@@ -109,7 +110,7 @@ def _when(utc_iso: str) -> str:
 def check_feeds(view: ui.View, listed: list[feeds.Feed]) -> list[str]:
     """Check every listed feed now, with a progress bar; returns the lines to show (a line per feed, one per
     failure, the summary). Clears the cached reads, since new stories may have been stored."""
-    from dashboard.ingest import ingest_feeds
+    from datastore.ingest import ingest_feeds
 
     bar = st.progress(0.0, text="Reading the feeds…")
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from dashboard import store, ui
+from dashboard import ui
 from dashboard.corroboration import (
     EDITABLE_COLUMNS,
     REVIEW_ORDER_INPUT,
@@ -29,6 +29,7 @@ from dashboard.corroboration import (
     review_rows,
     with_text,
 )
+from datastore import store
 
 EDITOR_KEY = "review_editor"
 SHOWN_KEY = "review_shown"  # the rows the editor showed, so Save maps edited positions to the right figures

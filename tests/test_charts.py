@@ -9,8 +9,9 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from dashboard import charts, queries, store
+from dashboard import charts, queries
 from dashboard.ui import fact_ids, highlight_html, md_escape, safe_url
+from datastore import store
 
 
 @pytest.fixture(scope="module")

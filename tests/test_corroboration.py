@@ -19,8 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import corroboration, store
+from dashboard import corroboration
 from dashboard.corroboration import canonical_figures, conflicts, defence_balance
+from datastore import store
 from extractors import read_document
 from extractors.model import Fact
 

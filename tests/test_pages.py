@@ -16,7 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
+from datastore import store
 from extractors import EXTRACTOR_VERSION, extract, read_document
 
 HERE = Path(__file__).resolve().parent
@@ -27,9 +27,9 @@ TIMEOUT = 90  # the first run in a process loads the extraction rules (a few sec
 
 
 def build_store(db: Path, paths: list[Path]) -> None:
-    """Ingest articles the way the CLI does (dashboard.ingest), or directly while that module is missing."""
+    """Ingest articles the way the CLI does (datastore.ingest), or directly while that module is missing."""
     try:
-        from dashboard.ingest import ingest_paths
+        from datastore.ingest import ingest_paths
     except ImportError:
         for path in paths:
             doc = read_document(path)

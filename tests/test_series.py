@@ -11,8 +11,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dashboard import charts, queries, series, store
+from dashboard import charts, queries, series
 from dashboard.corroboration import canonical_figures
+from datastore import store
 from tests.test_charts import facts, trade_row
 
 CY21, CY23, CY24 = ("2021-01-01", "2021-12-31"), ("2023-01-01", "2023-12-31"), ("2024-01-01", "2024-12-31")

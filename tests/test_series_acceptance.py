@@ -25,8 +25,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import corroboration, queries, series, series_ui, store, ui
-from dashboard.ingest import ingest_paths
+from dashboard import corroboration, queries, series, series_ui, ui
+from datastore import store
+from datastore.ingest import ingest_paths
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -218,7 +219,8 @@ def test_official_csv_through_the_data_page(corpus_db: Path) -> None:
 
 def test_trade_and_defence_packs_hold_their_tables_and_sources(corpus_db: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from dashboard import exports, reference
+    from dashboard import exports
+    from datastore import reference
 
     monkeypatch.setattr(exports, "kaleido_available", lambda: False)  # tables instead of PNGs: no browser
     reference.load_files([(COMTRADE.name, COMTRADE.read_bytes())], corpus_db)

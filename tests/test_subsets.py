@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import corroboration, queries, store, ui
-from dashboard.ingest import ingest_paths
+from dashboard import corroboration, queries, ui
+from datastore import store
+from datastore.ingest import ingest_paths
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 Frames = Callable[[ui.Subset], pd.DataFrame]

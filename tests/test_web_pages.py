@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import feeds, ingest, store, ui
+from dashboard import ui
+from datastore import feeds, ingest, store
 from tests import test_pages
 from tests.test_web_ingest import FRIGATE, TRADE, serve_outlets, write_feeds
 from tests.webserver import FixtureWeb

@@ -19,7 +19,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, exports, queries, store
+from dashboard import charts, exports, queries
+from datastore import store
 from tests.test_pages import APP, FIXTURES, TIMEOUT, build_store
 
 UNSOURCED = ("---\ntitle: Trade note without an outlet\n---\n"

@@ -11,7 +11,7 @@ import codecs
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from dashboard.fetching import Fetched, FetchError, HostPacer, Limits, codec_for, fetch
+from datastore.fetching import Fetched, FetchError, HostPacer, Limits, codec_for, fetch
 from extractors.model import Document
 from extractors.reading import dateline_date, read_bytes
 
