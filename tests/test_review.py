@@ -16,7 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.corroboration import marked_sentence, review_rows
+from dashboard.review_queue import marked_sentence, review_rows
 from datastore import store
 from extractors import EXTRACTOR_VERSION, extract, read_document
 
