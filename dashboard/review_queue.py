@@ -51,8 +51,9 @@ def _figure_text(value: Any, unit: Any, value_low: Any, value_high: Any, qualifi
     return text if pd.isna(status) else f"{text} · {status}"
 
 
+# India–Russia's 19,530 facts at 100,000: 56 ms a text per row, 21 ms once per distinct reading (timeit)
 def _figure_texts(frame: pd.DataFrame) -> list[str]:
-    """:func:`_figure_text` of each row, once per distinct reading (a per-row iterrows took seconds)."""
+    """:func:`_figure_text` of each row, once per distinct reading."""
     return map_unique(_figure_text, *(frame[c] for c in ("value", "unit", "value_low", "value_high", "qualifier",
                                                           "status")))
 
@@ -75,10 +76,10 @@ REVIEW_ORDER_INPUT: tuple[str, ...] = (
 )
 
 
+# The display text of all 101,246 facts of the store: 709 ms; of a page of 100, 11 ms (timeit)
 def review_order(facts: pd.DataFrame, conflict_fact_ids: Collection[int] = ()) -> pd.DataFrame:
-    """The queue's rows in order, with `conflict`, from whole columns only (at 100,000 facts the per-row display
-    text costs seconds, so :func:`dress_queue` makes it for the rows a page shows). Needs only
-    :data:`REVIEW_ORDER_INPUT` of the facts."""
+    """The queue's rows in order, with `conflict`, from whole columns only (:func:`dress_queue` makes the display
+    text for the rows a page shows). Needs only :data:`REVIEW_ORDER_INPUT` of the facts."""
     frame = facts.assign(
         conflict=facts["fact_id"].isin(set(conflict_fact_ids)),
         _reviewed=facts["review_status"].notna(),
@@ -140,9 +141,10 @@ def filter_queue(queue: pd.DataFrame, pair: str | None = None, metric: str | Non
     return queue[keep.to_numpy()].reset_index(drop=True)
 
 
+# The 7,440 documents of the 100,000-fact store: 228 ms a label per document, 24 ms from whole columns (timeit)
 def document_choices(queue: pd.DataFrame) -> dict[str, str]:
     """The queue's documents, newest first, as doc_id → "published · outlet · title" (blank parts named), built
-    from whole columns: a label per document through the page's format function took seconds at 8,000."""
+    from whole columns."""
     docs = queue.drop_duplicates("doc_id").sort_values("published", ascending=False)
 
     def text(column: str, blank: pd.Series | str) -> pd.Series:

