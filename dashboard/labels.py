@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from dashboard.vocabulary import home_countries, metric_labels
-from datastore.pairs import PAIR_SEPARATOR, pair_splits
+from datastore.countries import PAIR_SEPARATOR, pair_splits
 
 BRAND = "Figure Desk"  # the app's name, in every chart's source line, export header and briefing pack
 MISSING_OUTLET = "outlet unknown"  # how every page, chart and table names a document stored without a source

@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
+from datastore.countries import pair_splits
 from datastore.fetching import FetchError, check_address
-from datastore.pairs import pair_splits
 
 FEEDS_FILE = "feeds.yaml"
 _KEYS = ("name", "url", "pair")

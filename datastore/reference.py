@@ -1,18 +1,12 @@
-"""Official trade statistics from files: UN Comtrade CSV exports and a simple CSV for any other source.
+"""Official trade statistics from files, loaded into the store: UN Comtrade CSV exports and a simple CSV for any
+other source (``python -m extractors reference FILE... [--db FILE]``, or the Data page).
 
-    python -m extractors reference FILE... [--db FILE]
+Three layouts are read, told apart by their header and read by column name (their columns and what we read of
+each: README, "Official statistics beside the news"):
 
-Three layouts are read, told apart by their header (see README, "Official statistics"):
-
-- ``comtrade``: the CSV that UN Comtrade's data site and its API (``data/v1/get``, CSV output) give, one row per
-  reporter, flow, partner, commodity and period: ``typeCode, freqCode, refPeriodId, refYear, refMonth, period,
-  reporterCode, reporterISO, reporterDesc, flowCode, flowDesc, partnerCode, partnerISO, partnerDesc, …,
-  cmdCode, …, customsCode, …, motCode, …, primaryValue, …``. We read period (YYYY or YYYYMM), the reporter and
-  partner (ISO code, else name), flowCode (M imports, X exports) and primaryValue (US dollars).
-- ``comtrade_classic``: the CSV of the earlier Comtrade site: ``Classification, Year, Period, Period Desc.,
-  …, Trade Flow Code, Trade Flow, Reporter Code, Reporter, Reporter ISO, Partner Code, Partner, Partner ISO,
-  2nd Partner Code, …, Customs Proc. Code, …, Mode of Transport Code, …, Commodity Code, …,
-  Trade Value (US$), …``.
+- ``comtrade``: the CSV that UN Comtrade's data site and its API (``data/v1/get``, CSV output) give: period
+  (YYYY or YYYYMM), reporter and partner (ISO code, else name), flowCode (M imports, X exports), primaryValue (US$).
+- ``comtrade_classic``: the CSV of the earlier Comtrade site (Period, Trade Flow, Reporter, Partner, Trade Value).
 - ``simple``: ``pair, flow, period_start, period_end, value, currency, source, url`` (``reporter`` optional),
   lines starting with ``#`` are notes. ``pair`` is written from the flow's side: "India–Russia, imports" is
   India's imports from Russia; the reporter (whose statistics they are) is the first country unless named.
@@ -35,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from datastore import store
-from datastore.pairs import PAIR_SEPARATOR, pair_splits
+from datastore.countries import PAIR_SEPARATOR, Countries, default_countries, pair_splits
 
 COMTRADE = "comtrade"
 COMTRADE_CLASSIC = "comtrade_classic"
@@ -148,30 +142,6 @@ def _comtrade_period(text: str) -> tuple[str, str] | None:
         following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
         return first.isoformat(), (following - timedelta(days=1)).isoformat()
     return None
-
-
-class Countries:
-    """Country names as the extraction rules define them (countries.yaml): by ISO alpha-3 code or by any name."""
-
-    def __init__(self, table: Mapping[str, Mapping[str, Any]]) -> None:
-        self.by_code = {str(spec["iso3"]).upper(): name for name, spec in table.items()}
-        self.by_name: dict[str, str] = {}
-        for name, spec in table.items():
-            for alias in (name, *spec.get("aliases", ())):
-                self.by_name.setdefault(str(alias).casefold(), name)
-
-    def find(self, code: object = None, name: object = None) -> str | None:
-        code_text = str(code).strip().upper() if isinstance(code, str) else ""
-        if code_text in self.by_code:
-            return self.by_code[code_text]
-        name_text = " ".join(str(name).split()).casefold() if isinstance(name, str) else ""
-        return self.by_name.get(name_text)
-
-
-def default_countries() -> Countries:
-    from extractors.rules import default_rules
-
-    return Countries(default_rules().countries)
 
 
 # --------------------------------------------------------------------------- reading

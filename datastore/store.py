@@ -8,7 +8,7 @@ database from a newer release as :class:`SchemaError`): callers catch that, neve
 
 from __future__ import annotations
 
-from datastore.pairs import PAIR_SEPARATOR
+from datastore.countries import PAIR_SEPARATOR
 from datastore.sql.documents import (
     PreparedDocument,
     SaveOutcome,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from datastore.pairs import PAIR_SEPARATOR
+from datastore.countries import PAIR_SEPARATOR
 from datastore.sql.schema import FACT_COLUMNS, FIGURE_MATCH, DbPath, connect, read_frame
 from datastore.sql.values import iso_date, sorted_pair
 
