@@ -152,7 +152,7 @@ def ingest_main(argv: list[str] | None = None) -> int:
     try:
         summary = IngestSummary()
         if names and args.engine == "dask":
-            from datastore.batch import ingest_with_dask  # imports dask only when asked for
+            from datastore.batch import ingest_with_dask  # pyarrow and dask only when asked for
 
             summary = ingest_with_dask(names, db_path, scheduler=args.scheduler, workers=args.workers,
                                        published=args.published)

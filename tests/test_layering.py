@@ -226,6 +226,12 @@ def test_a_layer_imports_only_its_own_layer_and_those_below(layer: Layer) -> Non
     assert upward(own) == []
 
 
+def test_pages_compose_the_dashboard_only() -> None:
+    """Pages (and app.py) reach the store and the extractor through the dashboard, never directly."""
+    direct = [str(i) for i in IMPORTS if LAYERS[layer_of(i.module)].name == "pages" and not i.target.startswith("dashboard")]
+    assert direct == []
+
+
 def test_only_the_command_line_reaches_the_data_layer_from_the_extractor() -> None:
     reaching = [str(i) for i in IMPORTS if i.module.startswith("extractors") and i.target.startswith("datastore")]
     assert reaching and all(line.startswith("extractors/__main__.py:") for line in reaching), reaching
