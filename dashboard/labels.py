@@ -29,6 +29,8 @@ COVERAGE_WORDS = {
     "calendar_year": "Calendar year", "fiscal_year": "Fiscal year (Apr–Mar)", "part_year": "Part of a year",
     "multi_year": "Several years", "none": "Period not stated", "target": "Target",
 }
+# What saving an article did, as the Documents page says it.
+SAVE_OUTCOME_WORDS = {"new": "saved", "updated": "updated (its figures changed)", "unchanged": "already stored"}
 # A defence register row's status when the reports give no ordered and delivered numbers to compare.
 REGISTER_STATUS_WORDS = {
     "ordered": "Ordered", "delivered": "Delivered", "remaining": "Deliveries pending",

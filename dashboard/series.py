@@ -21,7 +21,7 @@ import pandas as pd
 
 from dashboard.corroboration import DEFAULT_TOLERANCE
 from dashboard.labels import BASES, format_usd, metric_label, outlet_column, pair_side, text_or
-from dashboard.queries import TRADE_METRICS, basis_year, from_pair_side, is_full_year, period_coverage
+from dashboard.queries import OTHER_SIDE, TRADE_METRICS, basis_year, from_pair_side, is_full_year, period_coverage
 
 SERIES_COLUMNS: tuple[str, ...] = (
     "pair", "metric", "series", "year", "period_start", "period_end", "x", "value_usd", "usd_bn", "qualifier",
@@ -32,7 +32,6 @@ OFFICIAL_COLUMNS: tuple[str, ...] = (
     "pair", "metric", "series", "reporter", "mirror", "source", "url", "derived", "period_start", "period_end",
     "year", "x", "value_usd", "usd_bn", "change", "label",
 )
-FLIP = {"exports": "imports", "imports": "exports"}
 
 
 def _day(value: object) -> date | None:
@@ -180,7 +179,7 @@ def official_figures(official: pd.DataFrame) -> pd.DataFrame:
     frame = official.copy()
     sides = frame["pair"].map(pair_side)
     frame["mirror"] = frame["reporter"].ne(sides)
-    frame["metric"] = [flow if flow == "trade_total" or not mirror else FLIP[flow]
+    frame["metric"] = [flow if flow == "trade_total" or not mirror else OTHER_SIDE[flow]
                        for flow, mirror in zip(frame["flow"], frame["mirror"], strict=True)]
     frame["derived"] = False
     keys = ["pair", "reporter", "source", "period_start", "period_end"]

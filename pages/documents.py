@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
-from dashboard.labels import cited, outlet, outlet_column, safe_url, text_or
+from dashboard.labels import SAVE_OUTCOME_WORDS, cited, outlet, outlet_column, safe_url, text_or
 from dashboard.ui import evidence, feed_list, reads, sidebar, uploads, widgets
 
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm"]
@@ -122,9 +122,8 @@ if ready:
 elif not inputs and not fetched:
     st.caption("Paste an article, upload files or give addresses to see their figures before saving them.")
 
-words = {"new": "saved", "updated": "updated (its figures changed)", "unchanged": "already stored"}
 for title, outcome in st.session_state.pop("docs_saved", []):
-    st.success(f"{widgets.md_escape(title)}: {words.get(outcome, outcome)}", icon=":material/check:")
+    st.success(f"{widgets.md_escape(title)}: {SAVE_OUTCOME_WORDS.get(outcome, outcome)}", icon=":material/check:")
 
 # --------------------------------------------------------------------------- stored documents
 st.divider()

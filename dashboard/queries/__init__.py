@@ -21,6 +21,7 @@ from dashboard.queries.facts import (
     DEFENCE_COUNT_METRICS,
     DEFENCE_FACTS,
     EVERY_FACT,
+    OTHER_SIDE,
     TRADE_FACTS,
     TRADE_FIGURE_METRICS,
     TRADE_METRICS,
@@ -62,7 +63,8 @@ from dashboard.queries.trade import (
 
 __all__ = [
     "DATA_COLUMNS", "DEAL_METRIC", "DEFENCE_COUNT_METRICS", "DEFENCE_FACTS", "EVERY_FACT", "KEY_FIGURE_COLUMNS",
-    "REGISTER_COLUMNS", "SHOWN", "TRADE_FACTS", "TRADE_FIGURE_METRICS", "TRADE_METRICS", "Headlines", "Subset",
+    "OTHER_SIDE", "REGISTER_COLUMNS", "SHOWN", "TRADE_FACTS", "TRADE_FIGURE_METRICS", "TRADE_METRICS", "Headlines",
+    "Subset",
     "basis_first_year", "basis_year", "data_span", "defence_deals", "defence_register", "deliveries", "disputed",
     "document_facts_table", "document_spans", "facts_by_id", "filter_facts", "from_pair_side", "headlines",
     "is_full_year", "key_figures", "latest_of", "latest_trade_figure", "latest_whole_year", "map_unique",

@@ -21,6 +21,7 @@ TRADE_METRICS: tuple[str, ...] = ("trade_total", "exports", "imports")
 TRADE_FIGURE_METRICS: tuple[str, ...] = (*TRADE_METRICS, "target")  # what the Trade page draws
 DEFENCE_COUNT_METRICS = frozenset({"order", "delivery", "production"})
 DEAL_METRIC = "deal_value"  # the money figures the defence views draw
+OTHER_SIDE = {"exports": "imports", "imports": "exports"}  # a flow as the pair's other country reads it
 
 # Which facts a transform needs: those matching any of these (metrics, kinds) clauses, read from the store
 # (None in a clause: any; no clause: every fact). A page that draws trade figures reads a fifth of the pair's
@@ -56,7 +57,7 @@ def from_pair_side(facts: pd.DataFrame) -> pd.DataFrame:
     if not flipped.any():
         return frame
     frame = frame.copy()
-    frame.loc[flipped, "metric"] = frame.loc[flipped, "metric"].map({"exports": "imports", "imports": "exports"})
+    frame.loc[flipped, "metric"] = frame.loc[flipped, "metric"].map(OTHER_SIDE)
     return frame
 
 
