@@ -70,7 +70,7 @@ def _fresh_db(folder: Path, name: str) -> Path:
 
 def task_extraction(paths: list[str], runs: int, budget_s: float) -> dict[str, Any]:
     """Floor and extraction, run after run on the same articles; the floor on the whole corpus too."""
-    from dashboard.batch import warm_up
+    from datastore.batch import warm_up
     from extractors import extract, read_document
     from extractors.reading import decode
     from extractors.sentences import split_sentences
@@ -115,7 +115,7 @@ def task_peer(paths: list[str], runs: int, budget_s: float) -> dict[str, Any]:
     warnings.filterwarnings("ignore", module="quantulum3")  # "classifier dependencies not installed"
     from quantulum3 import parser
 
-    from dashboard.batch import warm_up
+    from datastore.batch import warm_up
     from extractors import extract, read_document
 
     warm_up()
@@ -151,7 +151,7 @@ def task_ingest(paths: list[str], runs: int, workers: int, engine: str, folder: 
         db = _fresh_db(folder, f"ingest-{engine}-{workers}-{run}.db")
         started = time.perf_counter()
         if engine == "dask":
-            from dashboard.batch import load_shards, run_batch
+            from datastore.batch import load_shards, run_batch
 
             shards = folder / f"shards-{run}"
             batch = run_batch(paths, shards, workers=workers)
@@ -162,7 +162,7 @@ def task_ingest(paths: list[str], runs: int, workers: int, engine: str, folder: 
             extra.append(batch_s)
             shutil.rmtree(shards, ignore_errors=True)
         else:
-            from dashboard.ingest import ingest_paths
+            from datastore.ingest import ingest_paths
 
             result = ingest_paths(paths, db, workers=workers)
             summary = {"new": result.new, "failed": len(result.failed) if isinstance(result.failed, list)
@@ -178,13 +178,13 @@ def _save_copies(job: tuple[str, str, list[int]]) -> int:
     import dataclasses
     import pickle
 
-    from dashboard.store import connect, save_documents
+    from datastore.store import connect, save_documents
 
     source, db, copies = job
     with open(source, "rb") as handle:
         version, extracted = pickle.load(handle)
     saved = 0
-    with connect(db):  # held open so that no save's close checkpoints the WAL (see dashboard.batch)
+    with connect(db):  # held open so that no save's close checkpoints the WAL (see datastore.ingest.save_in_batches)
         for copy in copies:
             batch = []
             for doc, facts in extracted:
@@ -202,8 +202,8 @@ def task_build_store(paths: list[str], db: str, n_facts: int) -> dict[str, Any]:
     import multiprocessing
     import pickle
 
-    from dashboard.batch import warm_up
-    from dashboard.store import connect
+    from datastore.batch import warm_up
+    from datastore.store import connect
     from extractors import EXTRACTOR_VERSION, extract, read_document
 
     started = time.perf_counter()
@@ -223,7 +223,7 @@ def task_build_store(paths: list[str], db: str, n_facts: int) -> dict[str, Any]:
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         saved = sum(pool.map(_save_copies, jobs))
     os.unlink(source)
-    from dashboard.reference import load_files
+    from datastore.reference import load_files
 
     official = load_files([(f.name, f.read_bytes()) for f in OFFICIAL_FILES if f.exists()], db)
     return {"facts": saved, "documents": n_copies * len(extracted), "seconds": time.perf_counter() - started,
@@ -561,9 +561,9 @@ def section_ingest(report: Report, paths: list[str], args: argparse.Namespace, s
     for label, engine, workers in runs:
         if engine == "pool":
             try:
-                import dashboard.ingest  # noqa: F401
+                import datastore.ingest  # noqa: F401
             except ImportError as exc:
-                report.note(f"{label} skipped: dashboard.ingest is not importable ({exc})")
+                report.note(f"{label} skipped: datastore.ingest is not importable ({exc})")
                 continue
         try:
             r = run_child("ingest", scratch, subset, runs=args.runs, workers=workers, engine=engine,

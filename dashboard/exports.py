@@ -1,6 +1,5 @@
-"""Briefing exports: CSVs that are safe to open in a spreadsheet, chart images, a printable briefing pack.
-
-Everything here is a pure function of its inputs (no SQL); Streamlit appears only in :func:`download_buttons`.
+"""Files a person downloads: CSVs that are safe to open in a spreadsheet, and chart images (the briefing pack is
+:mod:`dashboard.briefing`). Everything here is a pure function of its inputs: no SQL, no Streamlit.
 
 CSV layout (see :func:`csv_bytes`): UTF-8 with a BOM so Excel reads ``₹`` and ``–`` correctly, then a block of
 ``# key: value`` lines (app, export time, row count, list columns, every filter), then the frame as given.
@@ -13,9 +12,7 @@ the image functions return None and say why in the log, and the briefing pack sh
 
 from __future__ import annotations
 
-import base64
 import csv
-import html
 import importlib.util
 import io
 import logging
@@ -24,19 +21,19 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit
 
 import pandas as pd
+
+from dashboard.labels import BRAND
 
 if TYPE_CHECKING:  # plotly is only needed by callers that already hold a figure
     import plotly.graph_objects as go
 
 logger = logging.getLogger(__name__)
 
-APP_NAME = "Figure Desk"
 ImageFormat = Literal["png", "svg"]
 IMAGE_MIME: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml"}
 NO_CHROMIUM_HINT = "Install Chromium (apt-get install chromium) to enable PNG/SVG downloads."
@@ -63,7 +60,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, numbers.Number)
 
 
-def _is_missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
     if value is None:
         return True
     try:
@@ -83,7 +80,7 @@ def neutralise_cell(value: object) -> object:
     >>> neutralise_cell('=HYPERLINK("http://x","y")'), neutralise_cell(-12.5), neutralise_cell("-12")
     ('\\'=HYPERLINK("http://x","y")', -12.5, "'-12")
     """
-    if _is_number(value) or _is_missing(value):
+    if _is_number(value) or is_missing(value):
         return value
     text = value if isinstance(value, str) else str(value)
     if _formula_like(text):
@@ -114,7 +111,7 @@ def _cell(value: object) -> object:
     """One cell as written: lists joined, dates ISO, missing empty, text neutralised, numbers as they are."""
     if isinstance(value, list | tuple | set | frozenset):
         return neutralise_cell(LIST_SEPARATOR.join(str(item) for item in value))
-    if _is_missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, date):  # datetime included
         return value.isoformat()
@@ -162,7 +159,7 @@ def export_header(
 ) -> dict[str, str]:
     """The ``# key: value`` lines of an export, as a dict: app, time, rows, list columns, then the filters."""
     header = {
-        "app": APP_NAME,
+        "app": BRAND,
         "exported_at": exported_at.isoformat(timespec="seconds"),
         "rows": str(n_rows),
     }
@@ -221,7 +218,7 @@ def read_export(data: bytes) -> pd.DataFrame:
     list_spec = header.get("list columns", "").split(" (")[0]
     for name in filter(None, list_spec.split(LIST_SEPARATOR)):
         if name in frame.columns:
-            frame[name] = [[] if _is_missing(v) else str(v).split(LIST_SEPARATOR) for v in frame[name]]
+            frame[name] = [[] if is_missing(v) else str(v).split(LIST_SEPARATOR) for v in frame[name]]
     frame.attrs["header"] = header
     return frame
 
@@ -277,7 +274,7 @@ def image_bytes(
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def _slug(text: str, limit: int = 60) -> str:
+def slug(text: str, limit: int = 60) -> str:
     """Lower-case words joined by '-': accents dropped, letters of any script kept, nothing a filesystem
     or a download header could misread."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -292,244 +289,7 @@ def chart_file_name(title: str, pair: str, fmt: str, on: date | None = None) -> 
     >>> chart_file_name("Trade over time", "India–Russia", "png", on=date(2025, 11, 25))
     'india-russia_trade-over-time_2025-11-25.png'
     """
-    extension = _slug(fmt, limit=10) or "bin"
+    extension = slug(fmt, limit=10) or "bin"
     day = (on or date.today()).isoformat()
-    parts = [_slug(pair), _slug(title) or "chart", day]
+    parts = [slug(pair), slug(title) or "chart", day]
     return "_".join(part for part in parts if part) + f".{extension}"
-
-
-# --------------------------------------------------------------------------- briefing pack
-
-_PRINT_CSS = """
-@page { size: A4; margin: 16mm 14mm; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111; max-width: 190mm;
-       margin: 0 auto; line-height: 1.4; }
-h1 { font-size: 20pt; margin-bottom: 0; } h2 { font-size: 14pt; border-bottom: 1px solid #999; }
-.meta, .note, figcaption { color: #444; font-size: 9pt; }
-table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
-th, td { border: 1px solid #bbb; padding: 2px 4px; text-align: left; vertical-align: top; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-figure { margin: 0 0 8mm 0; break-inside: avoid; page-break-inside: avoid; }
-figure img { width: 100%; height: auto; }
-.url { word-break: break-all; font-size: 8pt; color: #333; }
-@media print {
-  section + section { break-before: page; page-break-before: always; }
-  thead { display: table-header-group; }
-  tr, li { break-inside: avoid; page-break-inside: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
-"""
-# Defence in depth: even if something slipped past html.escape, the pack can run no script and fetch nothing.
-_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-_SOURCE_COLUMNS = ("title", "source", "published", "url")
-
-
-def safe_url(url: object) -> str | None:
-    """The URL if it is http(s) with a host, else None: only those become links."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if any(ord(ch) < 32 for ch in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
-
-
-def _link(url: object, text: str | None = None) -> str:
-    """An escaped ``<a>`` for an http(s) URL, else the escaped text (a javascript: URL is just words)."""
-    shown = html.escape(text if text is not None else ("" if _is_missing(url) else str(url)))
-    href = safe_url(url)
-    return f'<a href="{html.escape(href)}" rel="noopener noreferrer">{shown}</a>' if href else shown
-
-
-def _display(value: object) -> str:
-    """A cell as plain text for the pack: numbers with thousands separators, lists joined, dates ISO."""
-    if isinstance(value, list | tuple | set | frozenset):
-        return LIST_SEPARATOR.join(_display(v) for v in value)
-    if _is_missing(value):
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, numbers.Real):
-        return f"{value:,.15g}"
-    return str(value)
-
-
-def _html_table(df: pd.DataFrame) -> str:
-    """The frame as an escaped HTML table; a ``url`` column becomes links."""
-    head = "".join(f"<th>{html.escape(str(name))}</th>" for name in df.columns)
-    rows = []
-    for record in df.itertuples(index=False, name=None):
-        cells = []
-        for name, value in zip(df.columns, record, strict=True):
-            if name == "url":
-                cells.append(f'<td class="url">{_link(value)}</td>')
-            else:
-                numeric = isinstance(value, numbers.Real) and not isinstance(value, bool)
-                css = ' class="num"' if numeric else ""
-                cells.append(f"<td{css}>{html.escape(_display(value))}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _plain(text: str) -> str:
-    """Plotly annotation text without its HTML-ish tags (``<br>``, ``<i>``), as plain words."""
-    return " ".join(re.sub(r"<[^>]*>", " ", text).split())
-
-
-def figure_data_frame(fig: go.Figure) -> pd.DataFrame:
-    """The data a figure plots, one row per point: trace name, then x/y (or labels/values) — what a reader
-    needs when the chart itself cannot be drawn."""
-    rows: list[dict[str, object]] = []
-    for index, trace in enumerate(fig.data):
-        name = trace.name if getattr(trace, "name", None) else f"series {index + 1}"
-        keys = [k for k in ("x", "y", "labels", "values") if getattr(trace, k, None) is not None]
-        columns = [list(getattr(trace, k)) for k in keys]
-        for point in zip(*columns, strict=False):
-            rows.append({"series": name, **dict(zip(keys, point, strict=True))})
-    return pd.DataFrame(rows)
-
-
-def _figure_html(title: str, fig: go.Figure, png: bytes | None) -> str:
-    caption = html.escape(title)
-    if png is not None:
-        encoded = base64.b64encode(png).decode("ascii")
-        return (f'<figure><img alt="{caption}" src="data:image/png;base64,{encoded}">'
-                f"<figcaption>{caption}</figcaption></figure>")
-    notes = [_plain(str(a.text)) for a in (fig.layout.annotations or ()) if a.text]
-    notes_html = "".join(f'<p class="note">{html.escape(note)}</p>' for note in notes)
-    return (
-        f"<figure><figcaption><strong>{caption}</strong></figcaption>"
-        '<p class="note">Chart image not available (no Chromium on the server that made this pack); '
-        "the chart's data follows.</p>"
-        f"{_html_table(figure_data_frame(fig))}{notes_html}</figure>"
-    )
-
-
-def briefing_sources(sources: pd.DataFrame, key_figures: pd.DataFrame) -> pd.DataFrame:
-    """Every distinct source (title, source, published, url) of the given sources and of the key figures
-    themselves, so a figure in the pack can never lack its source; oldest first."""
-    frames = [f.reindex(columns=list(_SOURCE_COLUMNS)) for f in (sources, key_figures)
-              if set(_SOURCE_COLUMNS) & set(f.columns)]
-    if not frames:
-        return pd.DataFrame(columns=list(_SOURCE_COLUMNS))
-    merged = pd.concat(frames, ignore_index=True).astype(object)
-    merged = merged.where(merged.notna(), None)
-    merged["_key"] = [u if isinstance(u, str) and u.strip() else f"{t}|{s}|{p}"
-                      for t, s, p, u in merged[list(_SOURCE_COLUMNS)].itertuples(index=False, name=None)]
-    merged = merged.drop_duplicates("_key").drop(columns="_key")
-    return merged.sort_values(["published", "title"], key=lambda s: s.map(_display)).reset_index(drop=True)
-
-
-def _source_item(title: object, outlet: object, published: object, url: object) -> str:
-    label = _display(title) or _display(url) or "untitled report"
-    details = ", ".join(part for part in (_display(outlet), _display(published)) if part)
-    url_text = f'<br><span class="url">{html.escape(_display(url))}</span>' if _display(url) else ""
-    return f"<li>{_link(url, label)}{' — ' + html.escape(details) if details else ''}{url_text}</li>"
-
-
-def briefing_pack_html(
-    pair: str,
-    period_label: str,
-    figures: list[tuple[str, go.Figure]],
-    key_figures: pd.DataFrame,
-    sources: pd.DataFrame,
-    generated: datetime,
-    *,
-    key_title: str = "Key figures",
-    tables: Sequence[tuple[str, pd.DataFrame]] = (),
-    official_sources: pd.DataFrame | None = None,
-) -> str:
-    """One self-contained HTML file for a briefing: charts, key figures, every source, generation time.
-
-    ``key_title`` heads the key figures (a page's own table: the trade series, the defence register); ``tables``
-    are further sections, each a heading and a table (official statistics), and ``official_sources`` (title,
-    source, url) are listed under Sources after the news reports. Charts are embedded PNGs when
-    Chromium is available, else tables of their data (saying so). All text is escaped, only http(s) URLs become
-    links, a CSP blocks scripts, and the print stylesheet gives A4 pages with a page break between sections, so
-    "Print → Save as PDF" makes the PDF.
-    """
-    heading = f"{pair} — {period_label}"
-    stamp = generated.isoformat(sep=" ", timespec="minutes")
-    source_list = briefing_sources(sources, key_figures)
-    can_render = kaleido_available()
-    charts = "".join(
-        _figure_html(title, fig, image_bytes(fig, "png") if can_render else None) for title, fig in figures
-    )
-    items = "".join(_source_item(*row) for row in source_list[list(_SOURCE_COLUMNS)].itertuples(index=False))
-    official = (official_sources.reindex(columns=list(_SOURCE_COLUMNS)).drop_duplicates()
-                if official_sources is not None else pd.DataFrame(columns=list(_SOURCE_COLUMNS)))
-    items += "".join(_source_item(*row) for row in official.itertuples(index=False))
-    also = f" and {len(official)} official source{'' if len(official) == 1 else 's'}" if len(official) else ""
-    extra = "".join(f'<section id="{_slug(title) or "table"}"><h2>{html.escape(title)}</h2>{_html_table(table)}'
-                    "</section>" for title, table in tables)
-    n = len(source_list)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{_CSP}">
-<meta name="generator" content="{html.escape(APP_NAME)}">
-<title>{html.escape(f"{APP_NAME} briefing — {heading}")}</title>
-<style>{_PRINT_CSS}</style>
-</head>
-<body>
-<header>
-<h1>{html.escape(heading)}</h1>
-<p class="meta">{html.escape(APP_NAME)} briefing pack · generated {html.escape(stamp)} ·
-based on {n} news report{"" if n == 1 else "s"}{also} listed under Sources.
-Figures are extracted automatically from news text; check each against its source before quoting.</p>
-</header>
-<section id="charts"><h2>Charts</h2>{charts or '<p class="note">No charts selected.</p>'}</section>
-<section id="key-figures"><h2>{html.escape(key_title)}</h2>{_html_table(key_figures)}</section>{extra}
-<section id="sources"><h2>Sources</h2><ol>{items}</ol></section>
-<footer><p class="meta">Generated {html.escape(stamp)} by {html.escape(APP_NAME)}.</p></footer>
-</body>
-</html>
-"""
-
-
-def cite_text(page_title: str, url: str, accessed: date, n_reports: int) -> str:
-    """How to cite a dashboard page in a briefing.
-
-    >>> cite_text("India–Russia trade", "https://x.org/t", date(2025, 11, 25), 12)
-    'Figure Desk — India–Russia trade, https://x.org/t (accessed 2025-11-25; based on 12 news reports).'
-    """
-    reports = f"{n_reports} news report{'' if n_reports == 1 else 's'}"
-    return f"{APP_NAME} — {page_title}, {url} (accessed {accessed.isoformat()}; based on {reports})."
-
-
-# --------------------------------------------------------------------------- Streamlit
-
-def _render_later(fig: go.Figure, fmt: ImageFormat) -> Callable[[], bytes]:
-    """A download payload built only on click; failing loudly beats handing the user an empty file."""
-    def render() -> bytes:
-        data = image_bytes(fig, fmt)
-        if data is None:
-            raise RuntimeError(f"the {fmt.upper()} image could not be rendered; see the server log")
-        return data
-    return render
-
-
-def download_buttons(fig: go.Figure, base_name: str, key: str) -> None:
-    """Download PNG / Download SVG buttons for one chart, or a one-line hint when images cannot be made.
-
-    ``base_name`` is :func:`chart_file_name` without its extension (a trailing .png/.svg is dropped).
-    """
-    import streamlit as st  # only here: the rest of the module is used without Streamlit
-
-    if not kaleido_available():
-        st.caption(NO_CHROMIUM_HINT)
-        return
-    stem = re.sub(r"\.(png|svg)$", "", base_name)
-    for column, fmt in zip(st.columns(2), ("png", "svg"), strict=True):
-        with column:
-            st.download_button(
-                f"Download {fmt.upper()}", data=_render_later(fig, fmt), file_name=f"{stem}.{fmt}",
-                mime=IMAGE_MIME[fmt], key=f"{key}-{fmt}", on_click="ignore", icon=":material/download:",
-            )

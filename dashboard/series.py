@@ -20,18 +20,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.corroboration import DEFAULT_TOLERANCE
-from dashboard.queries import (
-    BASES,
-    TRADE_METRICS,
-    basis_year,
-    format_usd,
-    from_pair_side,
-    home_countries,
-    is_full_year,
-    metric_label,
-    outlet_column,
-    period_coverage,
-)
+from dashboard.labels import BASES, format_usd, metric_label, outlet_column, pair_side, text_or
+from dashboard.queries import OTHER_SIDE, TRADE_METRICS, basis_year, from_pair_side, is_full_year, period_coverage
 
 SERIES_COLUMNS: tuple[str, ...] = (
     "pair", "metric", "series", "year", "period_start", "period_end", "x", "value_usd", "usd_bn", "qualifier",
@@ -42,7 +32,6 @@ OFFICIAL_COLUMNS: tuple[str, ...] = (
     "pair", "metric", "series", "reporter", "mirror", "source", "url", "derived", "period_start", "period_end",
     "year", "x", "value_usd", "usd_bn", "change", "label",
 )
-FLIP = {"exports": "imports", "imports": "exports"}
 
 
 def _day(value: object) -> date | None:
@@ -181,13 +170,6 @@ def latest_point(series: pd.DataFrame, metric: str = "trade_total") -> pd.Series
 
 # --------------------------------------------------------------------------- official statistics
 
-def pair_side(pair: str) -> str:
-    """The country a pair's exports and imports are read from: its home country (India), else its first name."""
-    a, _, b = pair.partition("\u2013")
-    home = set(home_countries())
-    return b if b in home and a not in home else a
-
-
 def official_figures(official: pd.DataFrame) -> pd.DataFrame:
     """Official figures as the pair reads them: ``metric`` from the pair's side, ``mirror`` when the other country
     reported it, and a total of exports and imports (``derived``) for each reporter, source and period that gives
@@ -197,7 +179,7 @@ def official_figures(official: pd.DataFrame) -> pd.DataFrame:
     frame = official.copy()
     sides = frame["pair"].map(pair_side)
     frame["mirror"] = frame["reporter"].ne(sides)
-    frame["metric"] = [flow if flow == "trade_total" or not mirror else FLIP[flow]
+    frame["metric"] = [flow if flow == "trade_total" or not mirror else OTHER_SIDE[flow]
                        for flow, mirror in zip(frame["flow"], frame["mirror"], strict=True)]
     frame["derived"] = False
     keys = ["pair", "reporter", "source", "period_start", "period_end"]
@@ -296,7 +278,7 @@ def series_table(series: pd.DataFrame, *, with_pair: bool = False) -> pd.DataFra
         "Year": series["year"], "Figure": series["series"], "US$ bn": series["usd_bn"].astype(float).round(2),
         "Change (%)": (series["change"].astype(float) * 100).round(1),
         "Reports": series["n_reports"], "Outlets": [", ".join(o) for o in series["outlets"]],
-        "Canonical report": [f"{_text(s)} ({_text(o)}, {_text(p, 'undated')})" for s, o, p in
+        "Canonical report": [f"{text_or(s, '?')} ({text_or(o, '?')}, {text_or(p, 'undated')})" for s, o, p in
                              zip(series["as_reported"], series["canonical_source"], series["canonical_published"],
                                  strict=True)],
         "Qualifier": series["qualifier"],
@@ -321,7 +303,3 @@ def official_table(official: pd.DataFrame) -> pd.DataFrame:
         "Change (%)": (official["change"].astype(float) * 100).round(1), "Statistics": official["label"],
         "link": official["url"],
     }).reset_index(drop=True)
-
-
-def _text(value: object, missing: str = "?") -> str:
-    return value if isinstance(value, str) and value.strip() else missing

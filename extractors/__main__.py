@@ -79,14 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     command, rest = argv[0], argv[1:]
     if command == "extract":
         return extract_main(rest)
-    if command == "ingest":
-        from dashboard.ingest import (
-            main as ingest_main,  # the CLI is the top layer; extraction never imports it
-        )
+    if command == "ingest":  # this module is the top of the stack: the only one here that reaches the data layer
+        from datastore.cli import ingest_main
 
         return ingest_main(rest)
-    if command == "reference":  # official statistics beside the news (dashboard.reference)
-        from dashboard.reference import main as reference_main
+    if command == "reference":  # official statistics beside the news (datastore.reference)
+        from datastore.cli import reference_main
 
         return reference_main(rest)
     print(f"error: unknown command '{command}' (use extract, ingest or reference)", file=sys.stderr)

@@ -5,71 +5,69 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, series_ui, ui
+from dashboard import charts, queries
+from dashboard.labels import QUALIFIER_LABELS, cited, format_usd, text_or, year_name
+from dashboard.ui import downloads, evidence, frames, packs, reads, sidebar, widgets
 
-view = ui.view()
+view = sidebar.current_view()
 st.title(f"{view.pair_label}: overview")
-ui.intro("Every number here was extracted from news reports and keeps a link to its sentence. "
-         "Official trade data is provisional and outlets quote different figures; all of them are kept. "
-         "Defence deals are outside merchandise-trade statistics and never added to trade totals.")
+widgets.intro("Every number here was extracted from news reports and keeps a link to its sentence. "
+              "Official trade data is provisional and outlets quote different figures; all of them are kept. "
+              "Defence deals are outside merchandise-trade statistics and never added to trade totals.")
 
-if not ui.has_facts(view):
-    ui.no_data(view, "figures")
+if not reads.has_facts(view):
+    widgets.no_data(view, "figures")
     st.stop()
 
-trade = ui.trade_figures(view)
-latest = series_ui.latest_trade(view)
-newest_any = queries.latest_of(trade, False)
-deals = ui.defence_deals(view).sort_values("effective_value_usd", ascending=False)
-pending = queries.pending_deliveries(ui.defence_register(view))
+found = frames.headlines(view)
 
 trade_col, deals_col, pending_col = st.columns(3, border=True)
 with trade_col:
-    if latest is None:
+    if found.latest is None:
         st.metric("Latest annual trade figure", "—")
         st.caption("No whole-year trade figure reported yet.")
     else:
-        point, basis = latest
-        change = (f"{point['change'] * 100:+.1f} % on {queries.year_name(point['previous_year'], basis)}"
+        point, basis = found.latest, found.basis
+        change = (f"{point['change'] * 100:+.1f} % on {year_name(point['previous_year'], basis)}"
                   if pd.notna(point["change"]) else None)
-        st.metric(f"Total trade, {queries.year_name(point['year'], basis)}", queries.format_usd(point["value_usd"]),
+        st.metric(f"Total trade, {year_name(point['year'], basis)}", format_usd(point["value_usd"]),
                   delta=change, delta_color="off",
                   help="The latest whole calendar or Indian fiscal year of the trade series (Trade page): the "
                        "canonical value of that year's reports.")
-        st.text(f"{queries.QUALIFIER_LABELS.get(point['qualifier'], point['qualifier'])} · "
-                f"{point['canonical_source']}, {queries.text_or(point['canonical_published'], 'undated')} · "
+        st.text(f"{QUALIFIER_LABELS.get(point['qualifier'], point['qualifier'])} · "
+                f"{point['canonical_source']}, {text_or(point['canonical_published'], 'undated')} · "
                 f"{point['n_reports']} report{'s' if point['n_reports'] != 1 else ''}")
-    if newest_any is not None and (latest is None or str(newest_any["effective_period_end"]) > latest[0]["period_end"]):
+    if found.since is not None:
         st.caption("Since then, for part of a year:")
-        st.text(f"{queries.text_or(newest_any['period_label'], 'period not stated')}: "
-                f"{queries.format_usd(newest_any['effective_value_usd'])} ({queries.cited(newest_any)})")
+        st.text(f"{text_or(found.since['period_label'], 'period not stated')}: "
+                f"{format_usd(found.since['effective_value_usd'])} ({cited(found.since)})")
 with deals_col:
-    st.metric("Largest defence deal", queries.format_usd(deals["effective_value_usd"].iloc[0])
-              if not deals.empty else "—")
+    deals = found.deals
+    st.metric("Largest defence deal", format_usd(deals["effective_value_usd"].iloc[0]) if not deals.empty else "—")
     if deals.empty:
         st.caption("No defence deal values reported for this pair.")
-    for deal in deals.head(3).itertuples():
-        st.text(f"{deal.system}: {queries.format_usd(deal.effective_value_usd)} ({queries.cited(deal)})")
+    for deal in deals.head(queries.SHOWN).itertuples():
+        st.text(f"{deal.system}: {format_usd(deal.effective_value_usd)} ({cited(deal)})")
 with pending_col:
+    pending = found.pending
     st.metric("Deliveries pending", f"{len(pending)} system{'s' if len(pending) != 1 else ''}")
     if pending.empty:
         st.caption("No order with units still to deliver has been reported.")
-    for row in pending.head(3).itertuples():
-        ordered = f" of {row.Ordered:,.0f}" if pd.notna(row.Ordered) else ""
-        st.text(f"{row.System}: {row.Remaining:,.0f}{ordered} still to come")
+    for row in pending.head(queries.SHOWN).itertuples():
+        st.text(f"{row.System}: {queries.still_to_come(row)}")
 
-events = ui.timeline_events(view)
+events = frames.timeline_events(view)
 if events.empty:
     st.info("No dated trade totals or defence events for this selection yet; the Data page lists every figure.")
     selection = None
     figures = []
 else:
-    figure = ui.figure(view, "timeline_chart",
-                       lambda: charts.timeline_chart(events, pair_label=view.pair_label, as_of=view.as_of))
-    selection = ui.chart(figure, key="overview_timeline", name="trade and defence timeline",
-                         pair_label=view.pair_label)
+    figure = reads.figure(view, "timeline_chart",
+                          lambda: charts.timeline_chart(events, pair_label=view.pair_label, as_of=view.as_of))
+    selection = evidence.chart(figure, key="overview_timeline", name="trade and defence timeline",
+                               pair_label=view.pair_label)
     figures = [("Trade and defence timeline", figure)]
-ui.figures_behind(view, ui.selected_ids(selection))
+evidence.figures_behind(view, evidence.selected_ids(selection))
 
-ui.briefing_download(view, figures, key="overview_briefing")
-ui.cite_this_view(view, f"{view.pair_label}: overview", ui.n_reports(ui.overview_facts(view)))
+downloads.briefing_download(view, lambda: packs.briefing_pack(view, figures), key="overview_briefing")
+evidence.cite_this_view(f"{view.pair_label}: overview", queries.n_reports(frames.overview_facts(view)))

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from bench.corpus import generate
-from dashboard.batch import _Cluster, ingest_with_dask, load_shards, run_batch
-from dashboard.ingest import ingest_paths
-from dashboard.store import facts_frame
+from datastore.batch import _Cluster, ingest_with_dask, load_shards, run_batch
+from datastore.ingest import ingest_paths
+from datastore.store import facts_frame
 
 pytestmark = pytest.mark.slow
 

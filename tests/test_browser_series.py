@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 
 from dashboard import exports
-from dashboard.ingest import ingest_paths
+from datastore.ingest import ingest_paths
 from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, START_TIMEOUT_S, TIMEOUT_MS, _free_port, _require_chromium
 from tests.test_series_acceptance import CORPUS, SERIES
 

@@ -9,8 +9,12 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from dashboard import charts, queries, store
-from dashboard.ui import fact_ids, highlight_html, md_escape, safe_url
+from dashboard import charts, labels, queries
+from dashboard.charts.style import json_values
+from dashboard.labels import safe_url
+from dashboard.ui.evidence import fact_ids, highlight_html
+from dashboard.ui.widgets import md_escape
+from datastore import store
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +80,7 @@ def test_period_coverage(start: str | None, end: str | None, expected: str) -> N
     (date(2099, 12, 31), "2099-00"),
 ])
 def test_fiscal_year_label(day: date, expected: str) -> None:
-    assert queries.fiscal_year_label(day) == expected
+    assert labels.fiscal_year_label(day) == expected
 
 
 @pytest.mark.parametrize("end, basis, expected", [
@@ -93,14 +97,14 @@ def test_basis_year_files_a_figure_under_the_year_it_ends_in(end: str | None, ba
     (None, ""), (float("nan"), ""),
 ])
 def test_format_usd(value: float | None, expected: str) -> None:
-    assert queries.format_usd(value) == expected
+    assert labels.format_usd(value) == expected
 
 
 @pytest.mark.parametrize("value, expected", [
     (65_700_000_000.0, "65,700,000,000"), (12.5, "12.5"), (601427.0, "601,427"), (None, ""),
 ])
 def test_format_number(value: float | None, expected: str) -> None:
-    assert queries.format_number(value) == expected
+    assert labels.format_number(value) == expected
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -108,7 +112,7 @@ def test_format_number(value: float | None, expected: str) -> None:
     ("India/United States", ("India", "United States")), ("India", None), ("–Russia", None),
 ])
 def test_parse_pair(text: str, expected: tuple[str, str] | None) -> None:
-    assert queries.parse_pair(text) == expected
+    assert labels.parse_pair(text) == expected
 
 
 # --------------------------------------------------------------------------- trade
@@ -324,7 +328,7 @@ def test_no_figures_make_empty_frames_not_errors(columns: list[str]) -> None:
     ({}, [1, 2, 3]),
     ({"metrics": ["exports"]}, [2]),
     ({"kinds": ["percent"]}, [3]),
-    ({"sources": [queries.MISSING_OUTLET]}, [3]),
+    ({"sources": [labels.MISSING_OUTLET]}, [3]),
     ({"qualifiers": ["approx"], "metrics": ["trade_total"]}, [1]),
     ({"qualifiers": ["approx"], "metrics": ["exports"]}, []),
 ])
@@ -374,7 +378,7 @@ def test_trade_chart_marks_carry_fact_ids_and_qualifier_symbols(columns: list[st
 def test_chart_dates_are_iso_strings_encoded_exactly_as_plotly_encodes_timestamps() -> None:
     stamps = [pd.Timestamp("2023-01-01"), pd.Timestamp("2023-06-02 08:30:00.5"), None,
               pd.Timestamp("2023-06-02 08:30:00.000000250"), pd.Timestamp("1969-12-31 23:59:59.25")]
-    plain = charts._plain(pd.Series(stamps, dtype="datetime64[ns]"))
+    plain = json_values(pd.Series(stamps, dtype="datetime64[ns]"))
     assert plain == ["2023-01-01T00:00:00", "2023-06-02T08:30:00.500000", None, "2023-06-02T08:30:00.000000250",
                      "1969-12-31T23:59:59.250000"]
     assert plain == [s.isoformat() if s is not None else None for s in stamps]
@@ -396,8 +400,8 @@ def test_map_unique_computes_once_per_distinct_combination() -> None:
 
 
 def test_a_figure_redrawn_from_its_spec_is_the_same_figure(columns: list[str]) -> None:
-    from dashboard.exports import figure_data_frame
-    from dashboard.ui import DrawnFigure
+    from dashboard.briefing import figure_data_frame
+    from dashboard.ui.reads import DrawnFigure
 
     trade = queries.trade_figures(fy_reports(columns))
     built = charts.trade_chart(trade, pair_label="India–Russia", basis="calendar", as_of="2024-05-20")

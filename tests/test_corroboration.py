@@ -19,8 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import corroboration, store
+from dashboard import corroboration, review_queue
 from dashboard.corroboration import canonical_figures, conflicts, defence_balance
+from datastore import store
 from extractors import read_document
 from extractors.model import Fact
 
@@ -342,19 +343,19 @@ def test_a_page_of_the_queue_reads_as_the_same_rows_of_the_whole_queue(db_path: 
     doc = Document(text=text, published="2024-02-01", title="Flat exports", source="Test Wire")
     store.save_document(db_path, doc, extract(doc), "test")
     facts = store.facts_frame(db_path, include_rejected=True, plausible_only=False)
-    whole = corroboration.review_queue(facts)
+    whole = review_queue.dress_queue(review_queue.with_text(review_queue.review_order(facts), facts))
     # as the Review page builds a page: the order from a narrow read, the text from its documents' facts
-    order = corroboration.review_order(store.facts_frame(db_path, include_rejected=True, plausible_only=False,
-                                                         columns=corroboration.REVIEW_ORDER_INPUT))
+    order = review_queue.review_order(store.facts_frame(db_path, include_rejected=True, plausible_only=False,
+                                                        columns=review_queue.REVIEW_ORDER_INPUT))
     assert len(whole) == 4 and whole["evidence"].str.contains("again in 2023").sum() == 3
 
     def page(number: int, size: int) -> pd.DataFrame:
-        rows = corroboration.queue_page(order, number, size)
+        rows = review_queue.queue_page(order, number, size)
         documents = store.facts_frame(db_path, include_rejected=True, plausible_only=False, doc_ids=set(rows["doc_id"]))
-        return corroboration.dress_queue(corroboration.with_text(rows, documents))
+        return review_queue.dress_queue(review_queue.with_text(rows, documents))
 
     for size in (1, 2, 3, 4):
-        n_pages = corroboration.page_count(len(order), size)
+        n_pages = review_queue.page_count(len(order), size)
         pages = [page(p, size) for p in range(1, n_pages + 1)]
         together = pd.concat(pages, ignore_index=True)
         assert together.columns.tolist() == whole.columns.tolist()
@@ -370,8 +371,8 @@ def test_a_queue_row_whose_fact_is_gone_is_left_out(db_path: Path) -> None:
     doc = Document(text="NEW DELHI — Trade reached $65 billion in 2023, up from $49 billion.", published="2024-02-01")
     store.save_document(db_path, doc, extract(doc), "test")
     facts = store.facts_frame(db_path, include_rejected=True, plausible_only=False)
-    order = corroboration.review_order(facts, {int(facts["fact_id"].iloc[-1])})
-    kept = corroboration.with_text(order, facts[facts["fact_id"].ne(order["fact_id"].iloc[0])])
+    order = review_queue.review_order(facts, {int(facts["fact_id"].iloc[-1])})
+    kept = review_queue.with_text(order, facts[facts["fact_id"].ne(order["fact_id"].iloc[0])])
     assert kept["fact_id"].tolist() == order["fact_id"].iloc[1:].tolist()
     assert kept["conflict"].tolist() == order["conflict"].iloc[1:].tolist()
 
@@ -390,7 +391,7 @@ def _cells(frame: pd.DataFrame) -> list[list[Any]]:
 ])
 def test_queue_page(n_rows: int, page: int, size: int, expected: list[int]) -> None:
     queue = pd.DataFrame({"fact_id": range(n_rows)})
-    assert corroboration.queue_page(queue, page, size)["fact_id"].tolist() == expected
+    assert review_queue.queue_page(queue, page, size)["fact_id"].tolist() == expected
 
 
 def test_document_choices_newest_first_with_blank_parts_named() -> None:
@@ -400,7 +401,7 @@ def test_document_choices_newest_first_with_blank_parts_named() -> None:
         "source": ["Delhi Ledger", "", "Delhi Ledger", "Harbour Times"],
         "title": ["Trade rises", "Deal signed", "Trade rises", None],
     })
-    assert corroboration.document_choices(queue) == {
+    assert review_queue.document_choices(queue) == {
         "b": "2024-03-01 · outlet unknown · Deal signed",
         "a": "2023-01-05 · Delhi Ledger · Trade rises",
         "c": "undated · Harbour Times · c",

@@ -10,13 +10,14 @@ import pytest
 
 import bench
 import dashboard
+import datastore
 import extractors
 
 
 def _modules_with_examples() -> list[str]:
     names = []
-    for package in (extractors, dashboard, bench):
-        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+    for package in (extractors, datastore, dashboard, bench):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):  # sub-packages too
             module = importlib.import_module(info.name)
             if any(test.examples for test in doctest.DocTestFinder().find(module)):
                 names.append(info.name)

@@ -18,7 +18,8 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import exports
+from dashboard import briefing, exports
+from dashboard.ui import downloads
 
 SOURCE_LINE = "Source: Figure Desk, from 3 news reports (PIB, The Hindu) – ₹ figures converted"
 EXPORTED_AT = datetime(2025, 11, 25, 14, 30, tzinfo=UTC)
@@ -154,7 +155,7 @@ def download_page() -> None:
     """The AppTest script: one chart's download buttons (runs in this process, so monkeypatches apply)."""
     import plotly.graph_objects as go
 
-    from dashboard.exports import download_buttons
+    from dashboard.ui.downloads import download_buttons
 
     download_buttons(go.Figure(go.Bar(x=["FY24"], y=[65.7])), "india-russia_trade_2025-11-25", key="trade")
 
@@ -176,7 +177,7 @@ def test_download_buttons_offer_png_and_svg_with_chromium(monkeypatch: pytest.Mo
 
 def test_lazy_download_payload_fails_loudly_rather_than_serving_an_empty_file(no_chromium: None) -> None:
     with pytest.raises(RuntimeError, match="could not be rendered"):
-        exports._render_later(trade_chart(), "png")()
+        downloads._render_later(trade_chart(), "png")()
 
 
 # --------------------------------------------------------------------------- CSV
@@ -281,7 +282,7 @@ def sources_frame() -> pd.DataFrame:
 
 
 def make_pack() -> str:
-    return exports.briefing_pack_html(
+    return briefing.briefing_pack_html(
         "India–Russia", "FY2014–FY2024", [("Trade <b>over</b> time", trade_chart())],
         key_figures_frame(), sources_frame(), datetime(2025, 11, 25, 9, 0, tzinfo=UTC),
     )
@@ -361,4 +362,4 @@ def test_pack_with_chromium_embeds_the_chart_as_png() -> None:
 )
 def test_cite_text(n_reports: int, expected: str) -> None:
     url = "https://desk.example/trade?pair=India–Russia"
-    assert exports.cite_text("India–Russia trade", url, date(2025, 11, 25), n_reports) == expected
+    assert briefing.cite_text("India–Russia trade", url, date(2025, 11, 25), n_reports) == expected

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.feeds import Entry, Feed, FeedsFileError, add_feed, load_feeds, parse_feed
-from dashboard.fetching import FetchError
+from datastore.feeds import Entry, Feed, FeedsFileError, add_feed, load_feeds, parse_feed
+from datastore.fetching import FetchError
 from tests.webserver import WEB_FIXTURES
 
 LISTS = [

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from dashboard import fetching
-from dashboard.fetching import FetchError, HostPacer, Limits
-from dashboard.webpage import read_url
+from datastore import fetching
+from datastore.fetching import FetchError, HostPacer, Limits
+from datastore.webpage import read_url
 from extractors import extract
 from tests.webserver import Route
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import extractors
-from dashboard import ingest, store
+from datastore import cli, ingest, store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -172,7 +172,7 @@ def test_workers_store_what_a_single_process_stores(tmp_path):
 # --------------------------------------------------------------------------- the command line
 
 def run_main(argv: list[str], capsys) -> tuple[int, str, str]:
-    code = ingest.main(argv)
+    code = cli.ingest_main(argv)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -213,7 +213,7 @@ def test_cli_exit_codes(tmp_path, db_path, capsys, files, extra, code, words):
 
 def test_cli_published_date_applies_to_every_file(tmp_path, db_path, capsys):
     write_articles(tmp_path / "corpus", 2)
-    assert ingest.main([str(tmp_path / "corpus"), "--db", str(db_path), "--published", "2020-02-02"]) == 0
+    assert cli.ingest_main([str(tmp_path / "corpus"), "--db", str(db_path), "--published", "2020-02-02"]) == 0
     assert set(store.documents_frame(db_path)["published"]) == {"2020-02-02"}
 
 
@@ -227,7 +227,7 @@ def test_cli_progress_is_one_updating_line_on_a_terminal(tmp_path, db_path, monk
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
 
-    assert ingest.main([str(tmp_path / "corpus"), "--db", str(db_path)]) == 0
+    assert cli.ingest_main([str(tmp_path / "corpus"), "--db", str(db_path)]) == 0
 
     shown = terminal.getvalue()
     assert "\r[  1/2] article-000.md" in shown and "\r[  2/2] article-001.md" in shown
@@ -259,7 +259,7 @@ def test_sigkill_mid_ingest_loses_nothing_committed_and_a_rerun_finishes(tmp_pat
     n = 300
     write_articles(tmp_path / "corpus", n)
     db_path = tmp_path / "facts.db"
-    command = [sys.executable, "-m", "dashboard.ingest", str(tmp_path / "corpus"), "--db", str(db_path)]
+    command = [sys.executable, "-m", "extractors", "ingest", str(tmp_path / "corpus"), "--db", str(db_path)]
 
     child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120

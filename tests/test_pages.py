@@ -16,8 +16,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
-from extractors import EXTRACTOR_VERSION, extract, read_document
+from datastore import store
+from datastore.ingest import ingest_paths
 
 HERE = Path(__file__).resolve().parent
 APP = str(HERE.parent / "app.py")
@@ -27,15 +27,8 @@ TIMEOUT = 90  # the first run in a process loads the extraction rules (a few sec
 
 
 def build_store(db: Path, paths: list[Path]) -> None:
-    """Ingest articles the way the CLI does (dashboard.ingest), or directly while that module is missing."""
-    try:
-        from dashboard.ingest import ingest_paths
-    except ImportError:
-        for path in paths:
-            doc = read_document(path)
-            store.save_document(db, doc, extract(doc), EXTRACTOR_VERSION)
-    else:
-        ingest_paths([str(p) for p in paths], db)
+    """Ingest articles the way the CLI does (datastore.ingest)."""
+    ingest_paths([str(p) for p in paths], db)
 
 
 @pytest.fixture(scope="session")
@@ -351,12 +344,12 @@ def test_a_saved_correction_redraws_the_cached_chart(facts_db: Path) -> None:
 
 
 def test_the_first_run_freezes_long_lived_objects_once(facts_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dashboard import ui
+    from dashboard.ui import runtime
 
     calls: list[str] = []
-    monkeypatch.setattr(ui, "_settled", False)  # as in a fresh server process
-    monkeypatch.setattr(ui.gc, "collect", lambda: calls.append("collect"))
-    monkeypatch.setattr(ui.gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(runtime, "_settled", False)  # as in a fresh server process
+    monkeypatch.setattr(runtime.gc, "collect", lambda: calls.append("collect"))
+    monkeypatch.setattr(runtime.gc, "freeze", lambda: calls.append("freeze"))
     at = open_page("pages/trade.py")  # the app's run, then the page's
     at.run()
     assert calls == ["collect", "freeze"]
@@ -367,7 +360,7 @@ def test_the_app_loads_streamlits_emoji_catalogue_before_any_page_needs_it() -> 
     import sys
 
     # a page's first segmented control with a non-ASCII label ("Apr–Mar") would otherwise load it mid-run
-    check = "import sys, dashboard.ui; assert 'streamlit.emojis' in sys.modules"
+    check = "import sys, dashboard.ui.runtime; assert 'streamlit.emojis' in sys.modules"
     done = subprocess.run([sys.executable, "-c", check], cwd=HERE.parent, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
 
@@ -445,8 +438,6 @@ def test_data_filters_change_the_table(facts_db: Path, params: dict, expected_su
 def test_data_page_offers_the_csv_download(facts_db: Path) -> None:
     at = open_page("pages/data.py")
     buttons = at.get("download_button")
-    if not buttons:
-        pytest.skip("dashboard/exports.py is not available")
     assert buttons[0].proto.label == "Download CSV of these rows"
 
 
@@ -477,16 +468,15 @@ def test_unreadable_store_is_an_error_message_not_a_traceback(tmp_path: Path,
 
 
 def test_overview_offers_the_briefing_pack_and_a_citation(facts_db: Path) -> None:
-    from dashboard import ui
+    from dashboard import queries
+    from dashboard.ui import frames, reads
 
     at = open_page("pages/overview.py")
     labels = [b.proto.label for b in at.get("download_button")]
-    if ui.optional("dashboard.exports") is None:
-        pytest.skip("dashboard/exports.py is not available")
     assert "Download briefing pack (HTML)" in labels
-    view = ui.View(db=str(facts_db), pair=("India", "Russia"), start_year=None, end_year=None, as_of=None,
-                   n_documents=0, n_facts=0)
-    n = ui.n_reports(ui.overview_facts(view))
+    view = reads.View(db=str(facts_db), pair=("India", "Russia"), start_year=None, end_year=None, as_of=None,
+                      n_documents=0, n_facts=0)
+    n = queries.n_reports(frames.overview_facts(view))
     assert n > 0
     cite = [c.value for c in at.code if "Figure Desk" in c.value]
     assert cite, [c.value for c in at.code]
@@ -498,18 +488,16 @@ def test_briefing_pack_lists_the_source_of_every_fact_it_shows(facts_db: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import html
 
-    from dashboard import ui
+    from dashboard import exports
+    from dashboard.ui import frames, packs, reads
 
-    exports = ui.optional("dashboard.exports")
-    if exports is None:
-        pytest.skip("dashboard/exports.py is not available")
     monkeypatch.setattr(exports, "kaleido_available", lambda: False)  # tables instead of PNGs: fast, no browser
-    view = ui.View(db=str(facts_db), pair=("India", "Russia"), start_year=None, end_year=None, as_of=None,
-                   n_documents=0, n_facts=0)
-    key_figures, behind = ui.overview_key_figures(view)
+    view = reads.View(db=str(facts_db), pair=("India", "Russia"), start_year=None, end_year=None, as_of=None,
+                      n_documents=0, n_facts=0)
+    key_figures, behind = frames.overview_key_figures(view)
     assert not key_figures.empty and "$65.70 bn" in set(key_figures["value"])
-    shown = ui.overview_facts(view)
-    pack = ui.briefing_pack(view, [])
+    shown = frames.overview_facts(view)
+    pack = packs.briefing_pack(view, [])
     assert "Figure Desk" in pack and "India" in pack
     urls = {u for u in shown["url"] if isinstance(u, str) and u}
     assert urls

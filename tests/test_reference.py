@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import reference, store
+from datastore import reference, store
 from extractors.fx import usd_rate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,8 +16,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
-from dashboard.corroboration import marked_sentence, review_rows
+from dashboard.review_queue import marked_sentence, review_rows
+from datastore import store
 from extractors import EXTRACTOR_VERSION, extract, read_document
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "review.py")

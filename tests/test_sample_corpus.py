@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import store
-from dashboard.ingest import ingest_paths
+from datastore import store
+from datastore.ingest import ingest_paths
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 FIELDS = ("surface", "kind", "value", "unit", "qualifier", "metric", "item", "status", "period_start",

@@ -11,8 +11,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dashboard import charts, queries, series, store
+from dashboard import charts, labels, queries, series
 from dashboard.corroboration import canonical_figures
+from datastore import store
 from tests.test_charts import facts, trade_row
 
 CY21, CY23, CY24 = ("2021-01-01", "2021-12-31"), ("2023-01-01", "2023-12-31"), ("2024-01-01", "2024-12-31")
@@ -130,7 +131,7 @@ def official(*rows: tuple[str, str, str, tuple[str, str], float], source: str = 
         "official_id": i, "reporter": reporter, "partner": partner, "flow": flow, "period_start": period[0],
         "period_end": period[1], "value": bn * 1e9, "currency": "USD", "value_usd": bn * 1e9, "source": source,
         "url": "https://comtrade.un.org/", "file": "f.csv", "file_format": "comtrade",
-        "pair": queries.pair_label((reporter, partner)),
+        "pair": labels.pair_label((reporter, partner)),
     } for i, (reporter, partner, flow, period, bn) in enumerate(rows, start=1)])
 
 

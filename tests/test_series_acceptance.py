@@ -25,8 +25,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import corroboration, queries, series, series_ui, store, ui
-from dashboard.ingest import ingest_paths
+from dashboard import corroboration, queries, series
+from dashboard.ui import frames, packs, reads
+from datastore import store
+from datastore.ingest import ingest_paths
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -149,10 +151,10 @@ def test_no_year_beyond_the_hand_written_table(corpus_db: Path, pages_read: dict
 def test_the_page_shows_what_the_rule_gives_for_the_stored_facts(corpus_db: Path, pages_read: dict,
                                                                  basis: str) -> None:
     """Whatever the extractor reads, the page's series is corroboration's rule on the facts the store holds."""
-    view = ui.View(db=str(corpus_db), pair=("India", "Russia"), start_year=2014, end_year=2025, as_of=None,
+    view = reads.View(db=str(corpus_db), pair=("India", "Russia"), start_year=2014, end_year=2025, as_of=None,
                    n_documents=0, n_facts=0, basis=basis)
     facts = store.facts_frame(corpus_db, pair=view.pair, start=view.start, end=view.end,
-                              any_of=ui.TRADE_FACTS)
+                              any_of=queries.TRADE_FACTS)
     points = series.trade_series(corroboration.canonical_figures(queries.trade_facts(facts)), facts, basis)
     expected = {(r.series, r.year): round(r.usd_bn, 2) for r in points.itertuples()}
     shown = read_series(basis, pages_read)["US$ bn"].to_dict()
@@ -218,23 +220,24 @@ def test_official_csv_through_the_data_page(corpus_db: Path) -> None:
 
 def test_trade_and_defence_packs_hold_their_tables_and_sources(corpus_db: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from dashboard import exports, reference
+    from dashboard import exports
+    from datastore import reference
 
     monkeypatch.setattr(exports, "kaleido_available", lambda: False)  # tables instead of PNGs: no browser
     reference.load_files([(COMTRADE.name, COMTRADE.read_bytes())], corpus_db)
-    view = ui.View(db=str(corpus_db), pair=("India", "Russia"), start_year=2014, end_year=2025, as_of=None,
+    view = reads.View(db=str(corpus_db), pair=("India", "Russia"), start_year=2014, end_year=2025, as_of=None,
                    n_documents=0, n_facts=0, basis="fiscal")
-    trade = series_ui.trade_pack(view, [], series_ui.trade_series(view), series_ui.official_series(view))
+    trade = packs.trade_pack(view, [], frames.trade_series(view), frames.official_series(view))
     assert "<td>2024-25</td><td>Total trade</td><td class=\"num\">68</td><td class=\"num\">3.5</td>" in trade
     for url in ("https://www.thenationalnews.com/world/asia/2022/10/21/india-russia-trade-soars-to-all-time-high/",
                 "https://tradestat.commerce.gov.in/eidb/default.asp"):
         assert html.escape(url) in trade
     on_calendar = replace(view, basis="calendar")
-    calendar = series_ui.trade_pack(on_calendar, [], series_ui.trade_series(on_calendar),
-                                    series_ui.official_series(on_calendar))
+    calendar = packs.trade_pack(on_calendar, [], frames.trade_series(on_calendar),
+                                    frames.official_series(on_calendar))
     assert "<h2>Official statistics</h2>" in calendar and "India&#x27;s statistics · UN Comtrade" in calendar
     assert html.escape("https://comtrade.un.org/") in calendar
-    register = ui.defence_register(view)
-    defence = ui.defence_pack(view, [], register, ui.defence_deals(view))
+    register = frames.defence_register(view)
+    defence = packs.defence_pack(view, [], register, frames.defence_deals(view))
     assert "<h2>Register</h2>" in defence and "<td>S-400</td>" in defence
     assert html.escape("https://www.mea.gov.in/bilateral-documents.htm") in defence

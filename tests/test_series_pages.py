@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import series_ui, ui
+from dashboard.ui import frames, packs, reads
 
 # the Pages tests' store: a private copy per test, named by FACTS_DB (facts_db), built once (fixture_store)
 from tests.test_pages import facts_db, fixture_store, fresh_caches, marks, open_page, spec  # noqa: F401
@@ -180,10 +180,10 @@ def test_trade_pack_holds_the_series_the_official_figures_and_every_source(monke
 
     monkeypatch.setattr(exports, "kaleido_available", lambda: False)  # tables instead of PNGs: fast, no browser
     load_official_on_the_data_page()
-    view = ui.View(db=store_path(), pair=("India", "Russia"), start_year=2017, end_year=2023, as_of=None,
+    view = reads.View(db=store_path(), pair=("India", "Russia"), start_year=2017, end_year=2023, as_of=None,
                    n_documents=0, n_facts=0, basis="fiscal")
-    points, official = series_ui.trade_series(view), series_ui.official_series(view)
-    pack = series_ui.trade_pack(view, [], points, official)
+    points, official = frames.trade_series(view), frames.official_series(view)
+    pack = packs.trade_pack(view, [], points, official)
     assert "<h2>Trade series, year by year</h2>" in pack and "<h2>Official statistics</h2>" in pack
     assert "<td>2023-24</td><td>Total trade</td><td class=\"num\">65.7</td><td class=\"num\">48</td>" in pack
     for url in ("https://example.org/ledger/india-russia-fy23", "https://example.org/courier/oil-lifts-trade",
@@ -197,10 +197,10 @@ def test_defence_pack_holds_the_register_and_its_sources(monkeypatch: pytest.Mon
     from dashboard import exports
 
     monkeypatch.setattr(exports, "kaleido_available", lambda: False)
-    view = ui.View(db=store_path(), pair=("India", "Russia"), start_year=None, end_year=None, as_of=None,
+    view = reads.View(db=store_path(), pair=("India", "Russia"), start_year=None, end_year=None, as_of=None,
                    n_documents=0, n_facts=0)
-    register = ui.defence_register(view)
-    pack = ui.defence_pack(view, [], register, ui.defence_deals(view))
+    register = frames.defence_register(view)
+    pack = packs.defence_pack(view, [], register, frames.defence_deals(view))
     assert "<h2>Register</h2>" in pack and "<td>S-400</td>" in pack
     for url in ("https://example.org/herald/s400-deal", "https://example.org/herald/s400-deliveries"):
         assert html.escape(url) in pack

@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from dashboard import queries, store
+from dashboard import queries
+from datastore import store
 from extractors.model import EXTRA_FIELDS, FACT_FIELDS, Document, Fact
 
 V1 = "0.1.0"

@@ -9,11 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import corroboration, queries, store, ui
-from dashboard.ingest import ingest_paths
+from dashboard import corroboration, queries
+from datastore import store
+from datastore.ingest import ingest_paths
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
-Frames = Callable[[ui.Subset], pd.DataFrame]
+Frames = Callable[[queries.Subset], pd.DataFrame]
 
 
 @pytest.fixture(scope="module")
@@ -24,30 +25,30 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _register(read: Frames, pair: tuple[str, str]) -> pd.DataFrame:
-    facts = read(ui.DEFENCE_FACTS)
+    facts = read(queries.DEFENCE_FACTS)
     return queries.defence_register(facts, pair, corroboration.defence_balance(facts), queries.defence_deals(facts))
 
 
 def _timeline(read: Frames, pair: tuple[str, str]) -> pd.DataFrame:
     """As the Overview builds it: counts from the defence facts, trade and deals from their own views."""
-    facts = read(ui.DEFENCE_FACTS)
-    return queries.timeline_events(facts, queries.trade_figures(read(ui.TRADE_FACTS)), queries.defence_deals(facts))
+    facts = read(queries.DEFENCE_FACTS)
+    return queries.timeline_events(facts, queries.trade_figures(read(queries.TRADE_FACTS)), queries.defence_deals(facts))
 
 
-def _one(transform: Callable[[pd.DataFrame], pd.DataFrame], subset: ui.Subset
+def _one(transform: Callable[[pd.DataFrame], pd.DataFrame], subset: queries.Subset
          ) -> Callable[[Frames, tuple[str, str]], pd.DataFrame]:
     return lambda read, pair: transform(read(subset))
 
 
 # view -> how the pages build it from what they read
 VIEWS: dict[str, Callable[[Frames, tuple[str, str]], pd.DataFrame]] = {
-    "trade figures, calendar years": _one(lambda f: queries.trade_figures(f, "calendar"), ui.TRADE_FACTS),
-    "trade figures, fiscal years": _one(lambda f: queries.trade_figures(f, "fiscal"), ui.TRADE_FACTS),
+    "trade figures, calendar years": _one(lambda f: queries.trade_figures(f, "calendar"), queries.TRADE_FACTS),
+    "trade figures, fiscal years": _one(lambda f: queries.trade_figures(f, "fiscal"), queries.TRADE_FACTS),
     "canonical trade figures": _one(lambda f: corroboration.canonical_figures(queries.trade_facts(f)),
-                                    ui.TRADE_FACTS),
-    "defence deals": _one(queries.defence_deals, ui.DEFENCE_FACTS),
-    "delivery balance": _one(corroboration.defence_balance, ui.DEFENCE_FACTS),
-    "deliveries": _one(queries.deliveries, ui.DEFENCE_FACTS),
+                                    queries.TRADE_FACTS),
+    "defence deals": _one(queries.defence_deals, queries.DEFENCE_FACTS),
+    "delivery balance": _one(corroboration.defence_balance, queries.DEFENCE_FACTS),
+    "deliveries": _one(queries.deliveries, queries.DEFENCE_FACTS),
     "defence register": _register,
     "overview timeline": _timeline,
 }
@@ -67,13 +68,13 @@ def test_view_from_its_subset_equals_the_view_from_every_fact(corpus_db: Path, v
 
 
 @pytest.mark.parametrize(("subset", "expected"), [
-    pytest.param(ui.EVERY_FACT, lambda f: f.index == f.index, id="no clause: every fact"),
-    pytest.param(ui.TRADE_FACTS, lambda f: f["kind"].eq("money") & f["metric"].isin(queries.TRADE_FIGURE_METRICS),
+    pytest.param(queries.EVERY_FACT, lambda f: f.index == f.index, id="no clause: every fact"),
+    pytest.param(queries.TRADE_FACTS, lambda f: f["kind"].eq("money") & f["metric"].isin(queries.TRADE_FIGURE_METRICS),
                  id="one clause"),
-    pytest.param(ui.DEFENCE_FACTS, lambda f: f["kind"].eq("count")
+    pytest.param(queries.DEFENCE_FACTS, lambda f: f["kind"].eq("count")
                  | (f["kind"].eq("money") & f["metric"].eq(queries.DEAL_METRIC)), id="two clauses: either"),
 ])
-def test_any_of_keeps_the_facts_matching_a_clause(corpus_db: Path, subset: ui.Subset,
+def test_any_of_keeps_the_facts_matching_a_clause(corpus_db: Path, subset: queries.Subset,
                                                   expected: Callable[[pd.DataFrame], pd.Series]) -> None:
     everything = store.facts_frame(corpus_db)
     wanted = everything[expected(everything)]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import ingest, store
-from dashboard.feeds import Feed
-from dashboard.fetching import HostPacer, Limits
+from datastore import cli, ingest, store
+from datastore.feeds import Feed
+from datastore.fetching import HostPacer, Limits
 from tests.test_ingest import article, inconsistent_documents
 from tests.webserver import WEB_FIXTURES, FixtureWeb, Route
 
@@ -22,7 +22,7 @@ FERTILISER = "/markets/russian-fertiliser-shipments-climb"
 
 
 def run_main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = ingest.main(argv)
+    code = cli.ingest_main(argv)
     out, err = capsys.readouterr()
     return code, out, err
 

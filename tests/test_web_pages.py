@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import feeds, ingest, store, ui
+from dashboard.ui import widgets
+from datastore import feeds, ingest, store
 from tests import test_pages
 from tests.test_web_ingest import FRIGATE, TRADE, serve_outlets, write_feeds
 from tests.webserver import FixtureWeb
@@ -77,7 +78,7 @@ def test_the_feeds_tab_lists_checks_and_adds_feeds(facts_db: Path, web: FixtureW
     at.text_input(key="docs_feed_url").input("ftp://example.org/feed")
     [b for b in at.button if b.label == "Add feed"][0].click().run()
     assert [e.value for e in at.error] == [  # escaped: nothing typed in becomes Markdown
-        ui.md_escape("ftp://example.org/feed: not a web address (only http:// and https:// are fetched)")]
+        widgets.md_escape("ftp://example.org/feed: not a web address (only http:// and https:// are fetched)")]
     at.text_input(key="docs_feed_name").input("Desk")
     at.text_input(key="docs_feed_url").input(web.url("/feeds/desk.xml"))
     at.text_input(key="docs_feed_pair").input("India–France")
@@ -91,4 +92,4 @@ def test_a_broken_feeds_list_is_one_line_on_the_page(facts_db: Path) -> None:
     path.write_text("- name: A\n  adress: https://a.example/f\n", encoding="utf-8")
     at = test_pages.open_page("pages/documents.py")
     assert [e.value for e in at.error] == [
-        ui.md_escape(f"{path}: line 1: feed 1: unknown key 'adress' (a feed has name, url, pair)")]
+        widgets.md_escape(f"{path}: line 1: feed 1: unknown key 'adress' (a feed has name, url, pair)")]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.ui import highlight_html
+from dashboard.ui.evidence import highlight_html
 from extractors import extract_text
 
 ROOT = Path(__file__).resolve().parents[2]

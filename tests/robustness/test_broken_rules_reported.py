@@ -18,8 +18,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.ingest import ingest_paths
-from dashboard.ui import RULES_BROKEN_REASON, md_escape
+from dashboard.ui.uploads import RULES_BROKEN_REASON
+from dashboard.ui.widgets import md_escape
+from datastore.ingest import ingest_paths
 from extractors import RulesError
 from extractors.rules import RULES_DIR, load_rules
 from tests.test_pages import APP, FIXTURES, PAGES, TIMEOUT, build_store

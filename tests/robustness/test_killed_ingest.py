@@ -121,7 +121,7 @@ def test_killing_ingest_ends_its_workers_and_the_resource_tracker(articles: Path
 def test_the_parent_watch_alone_ends_an_orphan() -> None:
     """The portable second line (a thread polling the parent's pid), without Linux's PR_SET_PDEATHSIG: a
     process running only the watch ends once its parent is killed."""
-    watched = ("import os; from dashboard.ingest import _watch_parent; parent = os.getppid(); "
+    watched = ("import os; from datastore.workers import _watch_parent; parent = os.getppid(); "
                "print(os.getpid(), flush=True); _watch_parent(parent)")
     parent_code = f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {watched!r}]); time.sleep(120)"
     parent = subprocess.Popen([sys.executable, "-c", parent_code], cwd=ROOT, stdout=subprocess.PIPE, text=True,

@@ -19,7 +19,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, exports, queries, store
+from dashboard import briefing, charts, exports, labels
+from datastore import store
 from tests.test_pages import APP, FIXTURES, TIMEOUT, build_store
 
 UNSOURCED = ("---\ntitle: Trade note without an outlet\n---\n"
@@ -98,7 +99,7 @@ def test_no_page_says_nan_for_a_missing_outlet(page: str, params, names_it: bool
     assert [t for t in texts if NOT_TEXT.search(t)] == []
     assert [c for c in cells if not (isinstance(c, str) and c.strip())] == [], "an outlet cell shows None"
     if names_it:
-        assert any(queries.MISSING_OUTLET in t for t in texts) or queries.MISSING_OUTLET in cells
+        assert any(labels.MISSING_OUTLET in t for t in texts) or labels.MISSING_OUTLET in cells
 
 
 def test_csv_leaves_a_missing_outlet_empty(built: tuple[Path, str, dict[str, int]]) -> None:
@@ -117,7 +118,7 @@ def test_briefing_pack_names_no_nan(built: tuple[Path, str, dict[str, int]]) -> 
     mine = facts[facts["doc_id"].eq(doc_id)]
     key = pd.DataFrame([{"metric": "Trade", "period_label": "FY2024-25", "value": "$70.1 billion",
                          "source": mine["source"].iloc[0], "published": mine["published"].iloc[0], "url": None}])
-    page = exports.briefing_pack_html("India–Russia", "2024", [], key, mine.reindex(
+    page = briefing.briefing_pack_html("India–Russia", "2024", [], key, mine.reindex(
         columns=["title", "source", "published", "url"]), datetime(2025, 1, 1, tzinfo=UTC))
     assert "Trade note without an outlet" in page
     assert not NOT_TEXT.search(page) and "None" not in page
@@ -130,13 +131,13 @@ MISSING = [pytest.param(None, id="None"), pytest.param(float("nan"), id="NaN"), 
 @pytest.mark.parametrize("source", MISSING)
 def test_one_line_provenance_names_the_outlet_unknown(source: object) -> None:
     row = pd.Series({"source": source, "published": float("nan"), "doc_id": "d1"})
-    assert queries.cited(row) == "outlet unknown, undated"
+    assert labels.cited(row) == "outlet unknown, undated"
     assert charts.source_line(pd.DataFrame([row])) == (
         "Source: 1 news report, outlet unknown; figures extracted and normalised by Figure Desk")
-    assert queries.outlet_column(pd.Series([source, "PTI"], dtype=object)).tolist() == ["outlet unknown", "PTI"]
+    assert labels.outlet_column(pd.Series([source, "PTI"], dtype=object)).tolist() == ["outlet unknown", "PTI"]
 
 
 def test_chart_hover_dates_a_missing_day_as_unknown() -> None:
     """format_day(NaN) gave "nan" in every hover text of an undated report."""
-    assert charts.format_day(float("nan")) == "unknown"
-    assert charts.format_day("2024-07-10") == "10 Jul 2024"
+    assert labels.format_day(float("nan")) == "unknown"
+    assert labels.format_day("2024-07-10") == "10 Jul 2024"

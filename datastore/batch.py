@@ -1,13 +1,13 @@
 """Batch extraction on Dask: article files in, Parquet shards out, then into the store; past one machine.
 
-The work is ``ingest``'s: the same files (``ingest.article_paths``) through the same ``ingest.extract_file``
+The work is ``ingest``'s: the same files (``ingest.article_paths``) through the same ``workers.extract_file``
 (``read_document`` + ``extract``), run by Dask workers one partition of files at a time. Each partition
 writes two shards into ``out_dir``: ``facts/part-NNNNN.parquet`` (one row per fact, ``parties`` a list
 column) and ``documents/part-NNNNN.parquet`` (one row per document: text, pair, extractor version), so
 ``pandas.read_parquet(out_dir / "facts")`` reads every fact as one frame. A file that cannot be read
 (``InputError``) or runs past its time budget (``BudgetExceeded``) is reported as (name, reason), not raised.
-:func:`load_shards` then saves the documents with :func:`dashboard.store.save_documents`, so loading the
-same shards twice, or shards of articles ``ingest`` already stored, changes nothing.
+:func:`load_shards` then saves the documents with ``ingest``'s own batched saver (``ingest.save_in_batches``),
+so loading the same shards twice, or shards of articles ``ingest`` already stored, changes nothing.
 
 On a cluster the workers read the input files and write the shards themselves: both must be on storage
 every worker sees under the same path, and the workers need this repository importable.
@@ -27,15 +27,15 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from datastore import store
+from datastore.ingest import IngestSummary, article_paths, save_in_batches
+from datastore.workers import extract_file
 from extractors import EXTRACTOR_VERSION, Document, Fact
-
-if TYPE_CHECKING:
-    from dashboard.ingest import IngestSummary
 
 FACTS_DIR, DOCUMENTS_DIR = "facts", "documents"  # pandas.read_parquet(out_dir / "facts") reads every fact shard
 SHARD = "part-{:05d}.parquet"
@@ -102,12 +102,10 @@ def extract_partition(files: list[tuple[str, str]], index: int, out_dir: str,
                       published: str | None = None) -> dict[str, Any]:
     """Extract one partition's (name, absolute path) files and write its two shards.
 
-    Each file goes through ``dashboard.ingest.extract_file``, exactly as in ``ingest``; documents and facts keep
+    Each file goes through ``workers.extract_file``, exactly as in ``ingest``; documents and facts keep
     the name the file was given by, as ``ingest`` stores them. Returns counts, failures as (name, reason) and
     the worker's peak RSS.
     """
-    from dashboard.ingest import extract_file
-
     warm_up()
     doc_rows: list[dict[str, Any]] = []
     fact_rows: list[dict[str, Any]] = []
@@ -171,8 +169,6 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLik
         (out / sub).mkdir(parents=True, exist_ok=True)
         for old in (out / sub).glob("part-*.parquet"):
             old.unlink()
-    from dashboard.ingest import article_paths
-
     files = [(name, str(Path(name).resolve())) for name in article_paths(paths)]
     summary = BatchSummary(out_dir=out)
     if not files:
@@ -211,31 +207,11 @@ def read_shards(out_dir: str | os.PathLike[str]) -> Iterator[tuple[Document, lis
 def load_shards(out_dir: str | os.PathLike[str], db_path: str | os.PathLike[str]) -> dict[str, int]:
     """Save every document in the shards to the store; returns counts of new, unchanged and updated documents
     and of the facts stored (those of new and updated documents). Loading twice changes nothing the second time."""
-    from dashboard.ingest import SAVE_BATCH
-    from dashboard.store import connect, save_documents
-
-    counts = {"new": 0, "unchanged": 0, "updated": 0, "facts_stored": 0}
-    batch: list[tuple[Document, list[Fact]]] = []
-    batch_version = ""
-
-    def flush() -> None:
-        for (_, facts), outcome in zip(batch, save_documents(db_path, batch, batch_version), strict=True):
-            counts[outcome] += 1
-            if outcome != "unchanged":
-                counts["facts_stored"] += len(facts)
-        batch.clear()
-
-    # An idle connection held open meanwhile: otherwise each save closes the file's last connection, and
-    # SQLite checkpoints the WAL on every such close (about half the time per transaction, measured).
-    with connect(db_path):
-        for doc, facts, version in read_shards(out_dir):
-            if batch and (version != batch_version or len(batch) >= SAVE_BATCH):
-                flush()
-            batch_version = version
-            batch.append((doc, facts))
-        if batch:
-            flush()
-    return counts
+    summary = IngestSummary()
+    save_in_batches(db_path, ((doc.path, store.prepare_document(doc, facts, version))
+                              for doc, facts, version in read_shards(out_dir)), summary)
+    return {"new": summary.new, "unchanged": summary.unchanged, "updated": summary.updated,
+            "facts_stored": summary.facts_stored}
 
 
 def ingest_with_dask(paths: Iterable[str | os.PathLike[str]], db_path: str | os.PathLike[str],
@@ -243,11 +219,9 @@ def ingest_with_dask(paths: Iterable[str | os.PathLike[str]], db_path: str | os.
                      partition_size: int = 200) -> IngestSummary:
     """``ingest`` on Dask: :func:`run_batch` into a temporary folder, then :func:`load_shards`.
 
-    Returns the summary ``dashboard.ingest.ingest_paths`` returns. With a remote ``scheduler`` the temporary
+    Returns the summary ``ingest.ingest_paths`` returns. With a remote ``scheduler`` the temporary
     folder must be one the workers can write to: set ``TMPDIR`` to a shared folder.
     """
-    from dashboard.ingest import IngestSummary
-
     with tempfile.TemporaryDirectory(prefix="facts-shards-") as tmp:
         batch = run_batch(paths, tmp, scheduler=scheduler, workers=workers, partition_size=partition_size,
                           published=published)

@@ -1,18 +1,12 @@
-"""Official trade statistics from files: UN Comtrade CSV exports and a simple CSV for any other source.
+"""Official trade statistics from files, loaded into the store: UN Comtrade CSV exports and a simple CSV for any
+other source (``python -m extractors reference FILE... [--db FILE]``, or the Data page).
 
-    python -m extractors reference FILE... [--db FILE]
+Three layouts are read, told apart by their header and read by column name (their columns and what we read of
+each: README, "Official statistics beside the news"):
 
-Three layouts are read, told apart by their header (see README, "Official statistics"):
-
-- ``comtrade``: the CSV that UN Comtrade's data site and its API (``data/v1/get``, CSV output) give, one row per
-  reporter, flow, partner, commodity and period: ``typeCode, freqCode, refPeriodId, refYear, refMonth, period,
-  reporterCode, reporterISO, reporterDesc, flowCode, flowDesc, partnerCode, partnerISO, partnerDesc, …,
-  cmdCode, …, customsCode, …, motCode, …, primaryValue, …``. We read period (YYYY or YYYYMM), the reporter and
-  partner (ISO code, else name), flowCode (M imports, X exports) and primaryValue (US dollars).
-- ``comtrade_classic``: the CSV of the earlier Comtrade site: ``Classification, Year, Period, Period Desc.,
-  …, Trade Flow Code, Trade Flow, Reporter Code, Reporter, Reporter ISO, Partner Code, Partner, Partner ISO,
-  2nd Partner Code, …, Customs Proc. Code, …, Mode of Transport Code, …, Commodity Code, …,
-  Trade Value (US$), …``.
+- ``comtrade``: the CSV that UN Comtrade's data site and its API (``data/v1/get``, CSV output) give: period
+  (YYYY or YYYYMM), reporter and partner (ISO code, else name), flowCode (M imports, X exports), primaryValue (US$).
+- ``comtrade_classic``: the CSV of the earlier Comtrade site (Period, Trade Flow, Reporter, Partner, Trade Value).
 - ``simple``: ``pair, flow, period_start, period_end, value, currency, source, url`` (``reporter`` optional),
   lines starting with ``#`` are notes. ``pair`` is written from the flow's side: "India–Russia, imports" is
   India's imports from Russia; the reporter (whose statistics they are) is the first country unless named.
@@ -23,12 +17,10 @@ second partner, the world as partner, re-exports or services is skipped and coun
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import math
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +28,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from dashboard import store
+from datastore import store
+from datastore.countries import PAIR_SEPARATOR, Countries, default_countries, pair_splits
 
 COMTRADE = "comtrade"
 COMTRADE_CLASSIC = "comtrade_classic"
@@ -62,7 +55,6 @@ _SIMPLE_FLOWS = {"exports": "exports", "export": "exports", "imports": "imports"
                  "trade_total": "trade_total", "total": "trade_total", "total trade": "trade_total",
                  "trade": "trade_total"}
 _WHOLE = {"", "0", "TOTAL", "C00", "World"}  # the values that mean "no breakdown" in Comtrade's columns
-_PAIR_SEPARATORS = ("\u2013", "\u2014", "/", " - ", "-")
 
 
 class ReferenceFileError(ValueError):
@@ -97,7 +89,7 @@ class LoadSummary:
         out.append(f"official figures: {n} loaded ({self.outcomes['new']} new, {self.outcomes['unchanged']} "
                    f"unchanged, {self.outcomes['updated']} updated)")
         if self.loaded:
-            pairs = Counter(store.PAIR_SEPARATOR.join(sorted((r["reporter"], r["partner"]))) for r in self.loaded)
+            pairs = Counter(PAIR_SEPARATOR.join(sorted((r["reporter"], r["partner"]))) for r in self.loaded)
             out.append("pairs: " + ", ".join(f"{pair} ({count})" for pair, count in sorted(pairs.items())))
             labels = dict.fromkeys(period_label(r["period_start"], r["period_end"]) for r in
                                    sorted(self.loaded, key=lambda r: (r["period_start"], r["period_end"])))
@@ -152,33 +144,9 @@ def _comtrade_period(text: str) -> tuple[str, str] | None:
     return None
 
 
-class Countries:
-    """Country names as the extraction rules define them (countries.yaml): by ISO alpha-3 code or by any name."""
-
-    def __init__(self, table: Mapping[str, Mapping[str, Any]]) -> None:
-        self.by_code = {str(spec["iso3"]).upper(): name for name, spec in table.items()}
-        self.by_name: dict[str, str] = {}
-        for name, spec in table.items():
-            for alias in (name, *spec.get("aliases", ())):
-                self.by_name.setdefault(str(alias).casefold(), name)
-
-    def find(self, code: object = None, name: object = None) -> str | None:
-        code_text = str(code).strip().upper() if isinstance(code, str) else ""
-        if code_text in self.by_code:
-            return self.by_code[code_text]
-        name_text = " ".join(str(name).split()).casefold() if isinstance(name, str) else ""
-        return self.by_name.get(name_text)
-
-
-def default_countries() -> Countries:
-    from extractors.rules import default_rules
-
-    return Countries(default_rules().countries)
-
-
 # --------------------------------------------------------------------------- reading
 
-def _decode(data: bytes, name: str) -> str:
+def _decode(data: bytes) -> str:
     if not data.strip():
         raise ReferenceFileError("the file is empty")
     if len(data) > MAX_BYTES:
@@ -222,7 +190,7 @@ def detect_format(header: Sequence[str]) -> str:
 
 def read_reference(data: bytes, name: str, countries: Countries | None = None) -> FileResult:
     """The official figures in one file (any of the three layouts), with what was skipped and refused."""
-    header, records = _records(_decode(data, name))
+    header, records = _records(_decode(data))
     layout = detect_format(header)
     countries = countries or default_countries()
     result = FileResult(name=Path(name).name, file_format=layout)
@@ -285,41 +253,57 @@ def _whole_trade(record: Mapping[str, str], columns: Iterable[tuple[str, str]]) 
             raise _Skip(what)
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where a Comtrade layout keeps what we read: breakdown columns (each must be its total), the period, the
+    reporter's and partner's (ISO code, name) and the value in US dollars."""
+
+    breakdowns: tuple[tuple[str, str], ...]  # (column, what a row broken down by it is)
+    period: str
+    reporter: tuple[str, str]
+    partner: tuple[str, str]
+    value: str
+
+
+_COMTRADE_LAYOUT = _Layout(
+    (("cmdCode", "a commodity, not all goods"), ("partner2Code", "a second partner"),
+     ("customsCode", "a customs procedure"), ("motCode", "a mode of transport")),
+    "period", ("reporterISO", "reporterDesc"), ("partnerISO", "partnerDesc"), "primaryValue")
+_CLASSIC_LAYOUT = _Layout(
+    (("Commodity Code", "a commodity, not all goods"), ("2nd Partner Code", "a second partner"),
+     ("Customs Proc. Code", "a customs procedure"), ("Mode of Transport Code", "a mode of transport")),
+    "Period", ("Reporter ISO", "Reporter"), ("Partner ISO", "Partner"), "Trade Value (US$)")
+
+
 def _comtrade_row(record: Mapping[str, str], countries: Countries) -> dict[str, Any]:
     if record.get("typeCode", "C") not in ("C", ""):
         raise _Skip("services, not goods")
     if record.get("freqCode", "A") not in ("A", "M", ""):
         raise _Skip("neither a year nor a month")
-    _whole_trade(record, (("cmdCode", "a commodity, not all goods"), ("partner2Code", "a second partner"),
-                          ("customsCode", "a customs procedure"), ("motCode", "a mode of transport")))
+    _whole_trade(record, _COMTRADE_LAYOUT.breakdowns)
     flow = _FLOW_CODES.get(record.get("flowCode", "").upper())
-    if flow is None:
-        raise _Skip("re-exports, re-imports or another sub-flow")
-    period = _comtrade_period(record.get("period") or record.get("refPeriodId", ""))
-    if period is None:
-        raise ValueError(f"period '{record.get('period', '')}' is neither YYYY nor YYYYMM")
-    reporter, partner = _parties(countries, (record.get("reporterISO", ""), record.get("reporterDesc", "")),
-                                 (record.get("partnerISO", ""), record.get("partnerDesc", "")))
-    value = _number(record.get("primaryValue", ""), "primaryValue")
-    return {"reporter": reporter, "partner": partner, "flow": flow, "period_start": period[0],
-            "period_end": period[1], "value": value, "currency": "USD", "value_usd": value,
-            "source": COMTRADE_SOURCE, "url": COMTRADE_URL}
+    return _comtrade_figure(record, countries, _COMTRADE_LAYOUT, flow,
+                            record.get("period") or record.get("refPeriodId", ""))
 
 
 def _classic_row(record: Mapping[str, str], countries: Countries) -> dict[str, Any]:
-    _whole_trade(record, (("Commodity Code", "a commodity, not all goods"), ("2nd Partner Code", "a second partner"),
-                          ("Customs Proc. Code", "a customs procedure"),
-                          ("Mode of Transport Code", "a mode of transport")))
+    _whole_trade(record, _CLASSIC_LAYOUT.breakdowns)
     flow = _CLASSIC_FLOWS.get(record.get("Trade Flow", "").casefold()) or \
         _CLASSIC_FLOWS.get(record.get("Trade Flow Code", ""))
+    return _comtrade_figure(record, countries, _CLASSIC_LAYOUT, flow, record.get("Period", ""))
+
+
+def _comtrade_figure(record: Mapping[str, str], countries: Countries, layout: _Layout, flow: str | None,
+                     period_text: str) -> dict[str, Any]:
+    """One row of either Comtrade layout as an official figure (a flow we do not keep is skipped)."""
     if flow is None:
         raise _Skip("re-exports, re-imports or another sub-flow")
-    period = _comtrade_period(record.get("Period", ""))
+    period = _comtrade_period(period_text)
     if period is None:
-        raise ValueError(f"Period '{record.get('Period', '')}' is neither YYYY nor YYYYMM")
-    reporter, partner = _parties(countries, (record.get("Reporter ISO", ""), record.get("Reporter", "")),
-                                 (record.get("Partner ISO", ""), record.get("Partner", "")))
-    value = _number(record.get("Trade Value (US$)", ""), "Trade Value (US$)")
+        raise ValueError(f"{layout.period} '{record.get(layout.period, '')}' is neither YYYY nor YYYYMM")
+    reporter, partner = _parties(countries, (record.get(layout.reporter[0], ""), record.get(layout.reporter[1], "")),
+                                 (record.get(layout.partner[0], ""), record.get(layout.partner[1], "")))
+    value = _number(record.get(layout.value, ""), layout.value)
     return {"reporter": reporter, "partner": partner, "flow": flow, "period_start": period[0],
             "period_end": period[1], "value": value, "currency": "USD", "value_usd": value,
             "source": COMTRADE_SOURCE, "url": COMTRADE_URL}
@@ -327,12 +311,10 @@ def _classic_row(record: Mapping[str, str], countries: Countries) -> dict[str, A
 
 def _ordered_pair(text: str, countries: Countries) -> tuple[str, str]:
     """'India–Russia' → ('India', 'Russia'), in the order written (en dash, em dash, slash or hyphen)."""
-    for separator in _PAIR_SEPARATORS:
-        parts = [p.strip() for p in text.split(separator)]
-        if len(parts) == 2 and all(parts):
-            found = [countries.find(name=p) for p in parts]
-            if all(found):
-                return found[0], found[1]  # type: ignore[return-value]
+    for parts in pair_splits(text):
+        found = [countries.find(name=p) for p in parts]
+        if all(found):
+            return found[0], found[1]  # type: ignore[return-value]
     raise ValueError(f"pair '{text}' is not two countries we know, e.g. India–Russia")
 
 
@@ -403,30 +385,3 @@ def load_files(files: Sequence[tuple[str, bytes]], db: store.DbPath,
             summary.outcomes.update(store.save_official(db, result.rows))
             summary.loaded.extend(result.rows)
     return summary
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m extractors reference FILE... [--db FILE]``: 0 when every file was read, else 2."""
-    parser = argparse.ArgumentParser(
-        prog="python -m extractors reference",
-        description="Load official trade statistics (a UN Comtrade CSV export or a reference CSV) into the store.")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="CSV files")
-    parser.add_argument("--db", default=None, help="the store (default: $FACTS_DB, else data/facts.db)")
-    args = parser.parse_args(argv)
-    db = args.db or store.default_db_path()
-    files: list[tuple[str, bytes]] = []
-    unreadable: list[tuple[str, str]] = []
-    for name in args.files:
-        try:
-            files.append((name, Path(name).read_bytes()))
-        except OSError as exc:
-            unreadable.append((Path(name).name, exc.strerror or str(exc)))
-    try:
-        summary = load_files(files, db)
-    except Exception as exc:  # rules that cannot be read, a store that is not ours: one line, not a traceback
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    summary.failed[:0] = unreadable
-    for line in summary.lines():
-        print(line)
-    return 2 if summary.failed else 0

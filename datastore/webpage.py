@@ -11,7 +11,7 @@ import codecs
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from dashboard.fetching import Fetched, FetchError, HostPacer, Limits, codec_for, fetch
+from datastore.fetching import Fetched, FetchError, HostPacer, Limits, codec_for, fetch
 from extractors.model import Document
 from extractors.reading import dateline_date, read_bytes
 
@@ -127,5 +127,5 @@ def _host(url: str) -> str | None:
 
 def read_url(url: str, published: str | None = None, fallback_published: str | None = None,
              limits: Limits | None = None, pacer: HostPacer | None = None) -> Document:
-    """Fetch an article page and read it (:func:`dashboard.fetching.fetch`, then :func:`read_page`)."""
+    """Fetch an article page and read it (:func:`datastore.fetching.fetch`, then :func:`read_page`)."""
     return read_page(fetch(url, limits=limits, pacer=pacer), published, fallback_published)

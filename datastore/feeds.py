@@ -22,11 +22,11 @@ from typing import Any
 
 import yaml
 
-from dashboard.fetching import FetchError, check_address
+from datastore.countries import pair_splits
+from datastore.fetching import FetchError, check_address
 
 FEEDS_FILE = "feeds.yaml"
 _KEYS = ("name", "url", "pair")
-_PAIR_SEPARATORS = ("\u2013", "/", " - ", "-")
 _XML_POSITION = re.compile(r"^<unknown>:(?P<line>\d+):\d+: (?P<what>.+)$")
 _HEADER = "# Feeds Figure Desk follows: name, url, optional pair (see README, \"Feeds\").\n"
 
@@ -127,7 +127,7 @@ def _feed(item: Any, where: str) -> Feed:
 
 
 def _pair(value: Any, where: str) -> tuple[str, str] | None:
-    """A pair written "India–Russia" (en dash, '/', or hyphen) or as a list of two names.
+    """A pair written "India–Russia" (en dash, em dash, '/', or hyphen) or as a list of two names.
 
     >>> _pair("India - Russia", ""), _pair(["Russia", "India"], "")
     (('India', 'Russia'), ('Russia', 'India'))
@@ -138,10 +138,7 @@ def _pair(value: Any, where: str) -> tuple[str, str] | None:
     if isinstance(value, list):
         names = [str(v).strip() for v in value]
     elif isinstance(value, str):
-        for separator in _PAIR_SEPARATORS:
-            names = [part.strip() for part in value.split(separator)]
-            if len(names) == 2:
-                break
+        names = list(next(pair_splits(value), ()))
     if len(names) != 2 or not all(names) or names[0] == names[1]:
         raise FeedsFileError(f"{where}: pair {str(value)[:60]!r} is not two country names (e.g. India–Russia)")
     return names[0], names[1]
