@@ -205,14 +205,6 @@ def _cycle_through(start: str, group: set[str], graph: dict[str, dict[str, Impor
 # --------------------------------------------------------------------------- the product
 
 IMPORTS = imports_of(ROOT)
-# Cycles that stand in a package this layout leaves as it is, each with what ends it. Any other cycle fails the
-# test, and so does one listed here that has gone (then delete its line).
-KNOWN_CYCLES = {
-    frozenset({"extractors.context", "extractors.metric", "extractors.parties", "extractors.status",
-               "extractors.systems", "extractors.timeline"}):
-        "context.resolve imports the document-pass steps inside the function, and each step imports Place and "
-        "Story from context: moving resolve into a module of its own ends it (extractors/ is not restructured here)",
-}
 
 
 def test_every_module_is_in_a_layer() -> None:
@@ -237,16 +229,9 @@ def test_only_the_command_line_reaches_the_data_layer_from_the_extractor() -> No
     assert reaching and all(line.startswith("extractors/__main__.py:") for line in reaching), reaching
 
 
-def test_no_import_cycle_but_the_known_ones() -> None:
-    found = cycles(IMPORTS)
-    assert [str(c) for c in found if c.modules not in KNOWN_CYCLES] == []
-    assert [sorted(known) for known in KNOWN_CYCLES if known not in {c.modules for c in found}] == [], \
-        "a known cycle has gone: delete it from KNOWN_CYCLES"
-
-
-def test_no_two_modules_of_the_app_import_each_other() -> None:
-    """Stricter where this layout is ours: no cycle at all in app.py, pages/, dashboard/ and datastore/."""
-    assert [str(c) for c in cycles(IMPORTS) if not all(m.startswith("extractors") for m in c.modules)] == []
+def test_no_import_cycle() -> None:
+    """No module imports one that imports it, directly or round a longer loop, anywhere in the product."""
+    assert [str(c) for c in cycles(IMPORTS)] == []
 
 
 # --------------------------------------------------------------------------- the checker itself
